@@ -1,0 +1,328 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseOktaDomain } from './okta/parseOktaDomain.ts';
+import { parseScopeList } from './okta/parseScopeList.ts';
+import { resolveDefaultScopes } from './okta/scopeCatalog.ts';
+
+/**
+ * The whole configuration, read once from the environment (design §7). A bad or missing
+ * value stops the process with one line per variable naming the expected form; nothing
+ * here ever echoes a secret's value back.
+ */
+export interface Config {
+  nodeEnv: 'production' | 'development' | 'test';
+  slack: {
+    botToken: string;
+    signingSecret: string | null;
+    appToken: string | null;
+    apiUrl: string;
+  };
+  /** Base URL of the bot's pages as the admin's browser sees them, without a trailing slash. */
+  publicUrl: string;
+  /** `${publicUrl}/oauth/okta/callback`: the sign-in redirect URI registered in Okta. */
+  redirectUri: string;
+  port: number;
+  host: string;
+  databasePath: string;
+  encryptionKey: Buffer;
+  encryptionKeysPrevious: Buffer[];
+  /** null: workspace admins and owners may manage connections. */
+  adminUserIds: string[] | null;
+  notifyChannel: string | null;
+  home: { domain: string; clientId: string | null } | null;
+  defaultScopes: string[];
+  extraDomains: string[];
+  /** Okta domain → origin to call instead of https://{domain}; empty in production. */
+  originOverrides: Map<string, string>;
+  healthIntervalSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export type ConfigResult =
+  | { ok: true; config: Config; warnings: string[] }
+  | { ok: false; problems: string[] };
+
+export const README_CONFIG_POINTER = 'See "Configuration" in README.md for every variable.';
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(blankToUndefined, schema.optional());
+
+const slackUserList = z
+  .string()
+  .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[UW][A-Z0-9]{2,}$/, {
+            error: 'expected Slack user ids like U024BE7LH, W0123ABC',
+          }),
+      )
+      .min(1),
+  );
+
+const hostList = z.string().transform((text) =>
+  text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((host) => host.toLowerCase()),
+);
+
+const envSchema = z.object({
+  NODE_ENV: optional(
+    z.enum(['production', 'development', 'test'], {
+      error: 'expected production, development or test',
+    }),
+  ),
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'missing: the bot token from your Slack app (OAuth & Permissions), xoxb-…' })
+    .regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'expected a bot token starting with xoxb-' }),
+  SLACK_SIGNING_SECRET: optional(
+    z.string().regex(/^[a-f0-9]{16,}$/i, {
+      error: 'expected the hex signing secret from your Slack app (Basic Information)',
+    }),
+  ),
+  SLACK_APP_TOKEN: optional(
+    z.string().regex(/^xapp-[A-Za-z0-9-]+$/, {
+      error: 'expected an app-level token starting with xapp- (for Socket Mode)',
+    }),
+  ),
+  SLACK_API_URL: optional(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
+  PUBLIC_URL: optional(
+    z.url({
+      protocol: /^https?$/,
+      error: 'expected the http(s) base URL of the bot, like https://okta-connect.example.com',
+    }),
+  ),
+  PORT: optional(z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535)),
+  HOST: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, {
+        error: 'expected an interface address like 127.0.0.1 or 0.0.0.0',
+      }),
+  ),
+  DATABASE_PATH: optional(z.string()),
+  ENCRYPTION_KEY: optional(z.string()),
+  ENCRYPTION_KEY_PREVIOUS: optional(z.string()),
+  ADMIN_USER_IDS: optional(slackUserList),
+  NOTIFY_CHANNEL: optional(
+    z.string().regex(/^[CG][A-Z0-9]{2,}$/, { error: 'expected a Slack channel id like C024BE91L' }),
+  ),
+  HOME_OKTA_DOMAIN: optional(z.string()),
+  HOME_OKTA_CLIENT_ID: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, {
+        error: 'expected an Okta client ID like 0oa1b2c3d4E5f6G7h8i9',
+      }),
+  ),
+  OKTA_DEFAULT_SCOPES: optional(z.string()),
+  OKTA_EXTRA_DOMAINS: optional(hostList),
+  OKTA_ORIGIN_OVERRIDES: optional(z.string()),
+  HEALTH_INTERVAL_SECONDS: optional(
+    z.coerce.number({ error: 'expected a number of seconds' }).int().min(10).max(86_400),
+  ),
+  LOG_LEVEL: optional(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    }),
+  ),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Decodes one base64 key; 32 bytes exactly, since AES-256 takes nothing else. */
+function decodeKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) return null;
+  const key = Buffer.from(trimmed, 'base64');
+  return key.length === 32 ? key : null;
+}
+
+function parseOverrides(text: string, problems: string[]): Map<string, string> {
+  const overrides = new Map<string, string>();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    problems.push(
+      'OKTA_ORIGIN_OVERRIDES: expected a JSON object like {"acme.okta.com":"http://127.0.0.1:8080"}',
+    );
+    return overrides;
+  }
+  const shape = z.record(z.string(), z.url({ protocol: /^https?$/ })).safeParse(parsed);
+  if (!shape.success) {
+    problems.push(
+      'OKTA_ORIGIN_OVERRIDES: expected a JSON object mapping Okta domains to http(s) origins',
+    );
+    return overrides;
+  }
+  for (const [domain, url] of Object.entries(shape.data)) {
+    overrides.set(domain.toLowerCase(), new URL(url).origin);
+  }
+  return overrides;
+}
+
+/**
+ * Outside production a missing key is generated once into the data folder, so that
+ * `npm start` works on a fresh clone; the warning says to keep it, since the stored
+ * secrets cannot be opened without it.
+ */
+function localKey(databasePath: string, warnings: string[], problems: string[]): Buffer | null {
+  const dataDir = databasePath === ':memory:' ? resolve('data') : dirname(resolve(databasePath));
+  const keyFile = join(dataDir, 'encryption.key');
+  if (existsSync(keyFile)) {
+    const key = decodeKey(readFileSync(keyFile, 'utf8'));
+    if (!key) problems.push(`ENCRYPTION_KEY: ${keyFile} does not hold base64 of 32 bytes`);
+    else warnings.push(`ENCRYPTION_KEY is not set: using the key saved in ${keyFile}.`);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(keyFile, 0o600);
+  warnings.push(
+    `ENCRYPTION_KEY is not set: generated a new key into ${keyFile} (mode 0600). ` +
+      'Keep a copy: the stored secrets cannot be opened without it. Set ENCRYPTION_KEY in production.',
+  );
+  return key;
+}
+
+export function loadConfig(env: Env): ConfigResult {
+  // Every variable is checked even when an earlier one is wrong, so that one run names
+  // every problem: the malformed ones are dropped and the rest parsed a second time.
+  const first = envSchema.safeParse(env);
+  const problems = first.success
+    ? []
+    : first.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+  const badKeys = new Set(first.success ? [] : first.error.issues.map((issue) => issue.path[0]));
+  const e = envSchema
+    .partial()
+    .parse(Object.fromEntries(Object.entries(env).filter(([key]) => !badKeys.has(key))));
+  const warnings: string[] = [];
+  const nodeEnv = e.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+
+  const appToken = e.SLACK_APP_TOKEN ?? null;
+  if (!appToken && !e.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET: missing: the signing secret from your Slack app (Basic Information); ' +
+        'required unless SLACK_APP_TOKEN selects Socket Mode',
+    );
+  }
+
+  const port = e.PORT ?? 3000;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const publicParts = new URL(publicUrl);
+  if (publicParts.search || publicParts.hash || publicParts.username || publicParts.password) {
+    problems.push('PUBLIC_URL: expected a base URL without query, fragment or credentials');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(publicParts.hostname);
+  if (production && publicParts.protocol !== 'https:' && !loopback) {
+    problems.push('PUBLIC_URL: must use https:// in production (Okta sends the admin back to it)');
+  }
+
+  const extraDomains = e.OKTA_EXTRA_DOMAINS ?? [];
+  let home: Config['home'] = null;
+  if (e.HOME_OKTA_DOMAIN) {
+    const domain = parseOktaDomain(e.HOME_OKTA_DOMAIN, { extraDomains });
+    if (domain.ok) home = { domain: domain.domain, clientId: e.HOME_OKTA_CLIENT_ID ?? null };
+    else problems.push(`HOME_OKTA_DOMAIN: ${domain.message}`);
+  } else if (e.HOME_OKTA_CLIENT_ID) {
+    problems.push('HOME_OKTA_CLIENT_ID: set HOME_OKTA_DOMAIN too, or leave both unset');
+  }
+
+  let defaultScopes: string[] = resolveDefaultScopes();
+  if (e.OKTA_DEFAULT_SCOPES) {
+    const scopes = parseScopeList(e.OKTA_DEFAULT_SCOPES);
+    if (scopes.ok) defaultScopes = resolveDefaultScopes(e.OKTA_DEFAULT_SCOPES);
+    else problems.push(`OKTA_DEFAULT_SCOPES: ${scopes.message}`);
+  }
+
+  let originOverrides = new Map<string, string>();
+  if (e.OKTA_ORIGIN_OVERRIDES) {
+    if (production) {
+      problems.push(
+        'OKTA_ORIGIN_OVERRIDES: refused when NODE_ENV=production: it sends tokens somewhere other than https://{domain}',
+      );
+    } else {
+      originOverrides = parseOverrides(e.OKTA_ORIGIN_OVERRIDES, problems);
+      if (originOverrides.size > 0) {
+        warnings.push(
+          `OKTA_ORIGIN_OVERRIDES is set: calls for ${[...originOverrides.keys()].join(', ')} go to the given origins.`,
+        );
+      }
+    }
+  }
+
+  const databasePath = e.DATABASE_PATH ?? './data/okta-connect.sqlite';
+  let encryptionKey: Buffer | null = null;
+  if (e.ENCRYPTION_KEY) {
+    encryptionKey = decodeKey(e.ENCRYPTION_KEY);
+    if (!encryptionKey) {
+      problems.push(
+        'ENCRYPTION_KEY: expected base64 of 32 random bytes (make one with: openssl rand -base64 32)',
+      );
+    }
+  } else if (production) {
+    problems.push(
+      'ENCRYPTION_KEY: missing: base64 of 32 random bytes (openssl rand -base64 32); required in production',
+    );
+  } else if (problems.length === 0) {
+    encryptionKey = localKey(databasePath, warnings, problems);
+  }
+  const encryptionKeysPrevious: Buffer[] = [];
+  for (const [index, text] of (e.ENCRYPTION_KEY_PREVIOUS ?? '').split(',').entries()) {
+    if (text.trim() === '') continue;
+    const key = decodeKey(text);
+    if (key) encryptionKeysPrevious.push(key);
+    else problems.push(`ENCRYPTION_KEY_PREVIOUS: entry ${index + 1} is not base64 of 32 bytes`);
+  }
+
+  if (problems.length > 0 || !encryptionKey || !e.SLACK_BOT_TOKEN) return { ok: false, problems };
+
+  return {
+    ok: true,
+    warnings,
+    config: {
+      nodeEnv,
+      slack: {
+        botToken: e.SLACK_BOT_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+        appToken,
+        apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+      },
+      publicUrl,
+      redirectUri: `${publicUrl}/oauth/okta/callback`,
+      port,
+      host: e.HOST ?? '0.0.0.0',
+      databasePath,
+      encryptionKey,
+      encryptionKeysPrevious,
+      adminUserIds: e.ADMIN_USER_IDS ?? null,
+      notifyChannel: e.NOTIFY_CHANNEL ?? null,
+      home,
+      defaultScopes,
+      extraDomains,
+      originOverrides,
+      healthIntervalSeconds: e.HEALTH_INTERVAL_SECONDS ?? 300,
+      logLevel: e.LOG_LEVEL ?? 'info',
+    },
+  };
+}
+
+/** The text printed when the configuration is refused. */
+export function describeProblems(problems: readonly string[]): string {
+  return [
+    'okta-connect cannot start: the configuration has problems.',
+    ...problems.map((problem) => `  - ${problem}`),
+    README_CONFIG_POINTER,
+  ].join('\n');
+}

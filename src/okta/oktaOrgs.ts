@@ -1,0 +1,81 @@
+import * as client from 'openid-client';
+
+/** Discovery documents change rarely; an hour keeps a sweep of thousands of connections to one fetch per org. */
+const DISCOVERY_TTL_MS = 60 * 60 * 1000;
+/** Okta answers in well under a second; ten seconds leaves room for a slow network without holding a sweep slot for long. */
+const OKTA_TIMEOUT_SECONDS = 10;
+
+export interface OktaOrgsOptions {
+  /** Okta domain → origin to call instead of https://{domain} (never set in production). */
+  originOverrides?: ReadonlyMap<string, string>;
+  timeoutSeconds?: number;
+  now?: () => number;
+}
+
+/**
+ * Where each Okta org lives and how to talk to its org authorization server with
+ * openid-client. Only hosts accepted by `parseOktaDomain` ever reach here; an override
+ * maps one of them to a local sandbox.
+ */
+export class OktaOrgs {
+  private readonly discovered = new Map<
+    string,
+    { at: number; metadata: Promise<client.ServerMetadata> }
+  >();
+  private readonly overrides: ReadonlyMap<string, string>;
+  private readonly timeoutSeconds: number;
+  private readonly now: () => number;
+
+  constructor(options: OktaOrgsOptions = {}) {
+    this.overrides = options.originOverrides ?? new Map();
+    this.timeoutSeconds = options.timeoutSeconds ?? OKTA_TIMEOUT_SECONDS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The org's origin: `https://{domain}`, its issuer and the base of `/oauth2/v1` and `/api/v1`. */
+  origin(domain: string): string {
+    return this.overrides.get(domain) ?? `https://${domain}`;
+  }
+
+  /**
+   * An openid-client configuration for one OAuth app of the org. Discovery is cached
+   * per origin; a failed discovery is not cached, so the next attempt tries again.
+   */
+  async configuration(
+    domain: string,
+    clientId: string,
+    clientSecret?: string,
+  ): Promise<client.Configuration> {
+    const origin = this.origin(domain);
+    const metadata = await this.metadata(origin);
+    const config = new client.Configuration(
+      metadata,
+      clientId,
+      clientSecret === undefined ? undefined : { client_secret: clientSecret },
+      clientSecret === undefined ? client.None() : client.ClientSecretBasic(clientSecret),
+    );
+    config.timeout = this.timeoutSeconds;
+    if (origin.startsWith('http:')) client.allowInsecureRequests(config);
+    return config;
+  }
+
+  private async metadata(origin: string): Promise<client.ServerMetadata> {
+    const cached = this.discovered.get(origin);
+    if (cached && this.now() - cached.at < DISCOVERY_TTL_MS) return cached.metadata;
+    const metadata = this.discover(origin);
+    this.discovered.set(origin, { at: this.now(), metadata });
+    metadata.catch(() => {
+      if (this.discovered.get(origin)?.metadata === metadata) this.discovered.delete(origin);
+    });
+    return metadata;
+  }
+
+  private async discover(origin: string): Promise<client.ServerMetadata> {
+    const execute = origin.startsWith('http:') ? [client.allowInsecureRequests] : [];
+    const config = await client.discovery(new URL(origin), 'discovery', undefined, client.None(), {
+      execute,
+      timeout: this.timeoutSeconds,
+    });
+    return config.serverMetadata();
+  }
+}
