@@ -1,0 +1,112 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { BotError } from '../errors.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { Db } from './openDatabase.ts';
+import { detailsColumn, parseRow } from './rowParsing.ts';
+import { auditEvents } from './schema.ts';
+
+export interface AuditInput {
+  teamId: string;
+  connectionId?: string | null;
+  /** A Slack user id, `system`, or `api:<keyId>`. */
+  actor: string;
+  action: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  id: number;
+  teamId: string;
+  connectionId: string | null;
+  actor: string;
+  action: string;
+  details: Record<string, unknown>;
+  at: number;
+}
+
+/** Key fragments that name a secret; keys are compared lower-cased, without `_`/`-`. */
+const SECRET_KEY_PARTS = [
+  'secret',
+  'token',
+  'verifier',
+  'password',
+  'passwd',
+  'cookie',
+  'credential',
+  'apikey',
+  'privatekey',
+];
+/** `code` alone is the OAuth authorization code; `statusCode`, `errorCode` are fine. */
+const SECRET_KEYS = new Set(['code', 'authcode', 'authorizationcode']);
+/** Values that are tokens whatever their key: a JWT, or a sealed value. */
+const SECRET_VALUE = /^(eyJ[\w-]+\.[\w-]+\.|v1\.[0-9a-f]{16}\.)/;
+
+/**
+ * Audit rows are kept for good and read by people, so a secret must never reach them.
+ * A secret-looking key or value is refused loudly (a bug to fix in the caller) rather
+ * than stripped silently. The error names the key, never the value.
+ */
+function assertNoSecrets(value: unknown, path: string): void {
+  if (typeof value === 'string' && SECRET_VALUE.test(value)) {
+    throw new BotError('audit_secret', `Audit detail ${path} looks like a token`);
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) assertNoSecrets(item, `${path}[${i}]`);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+      if (SECRET_KEYS.has(normalized) || SECRET_KEY_PARTS.some((p) => normalized.includes(p))) {
+        throw new BotError('audit_secret', `Audit detail ${path}.${key} looks like a secret`);
+      }
+      assertNoSecrets(item, `${path}.${key}`);
+    }
+  }
+}
+
+const checkedColumns = z.object({ details: detailsColumn });
+
+function toAuditEvent(row: typeof auditEvents.$inferSelect): AuditEvent {
+  return { ...row, details: parseRow(checkedColumns, row, 'audit_events').details };
+}
+
+export function createAuditRepo(db: Db, clock: Clock = systemClock) {
+  return {
+    /** Appends one event; returns its id. */
+    record(event: AuditInput): number {
+      const details = event.details ?? {};
+      assertNoSecrets(details, 'details');
+      const row = db
+        .insert(auditEvents)
+        .values({
+          teamId: event.teamId,
+          connectionId: event.connectionId ?? null,
+          actor: event.actor,
+          action: event.action,
+          details: JSON.stringify(details),
+          at: clock(),
+        })
+        .returning({ id: auditEvents.id })
+        .get();
+      return row.id;
+    },
+
+    /** The team's events, newest first, optionally for one connection. */
+    list(teamId: string, options: { connectionId?: string; limit?: number } = {}): AuditEvent[] {
+      const where = [eq(auditEvents.teamId, teamId)];
+      if (options.connectionId !== undefined) {
+        where.push(eq(auditEvents.connectionId, options.connectionId));
+      }
+      return db
+        .select()
+        .from(auditEvents)
+        .where(and(...where))
+        .orderBy(desc(auditEvents.id))
+        .limit(options.limit ?? 50)
+        .all()
+        .map(toAuditEvent);
+    },
+  };
+}
+
+export type AuditRepo = ReturnType<typeof createAuditRepo>;

@@ -1,0 +1,165 @@
+import { and, asc, count, eq, ne, type SQL } from 'drizzle-orm';
+import { type KeyRing, randomToken } from '../crypto.ts';
+import { type Clock, systemClock } from './clock.ts';
+import {
+  CONNECTION_SECRET_COLUMNS,
+  type Connection,
+  type ConnectionSecretName,
+  nicknameKey,
+  type OrgKind,
+  type ScopeMode,
+  toConnection,
+} from './connectionModel.ts';
+import { createConnectionStatusChanges } from './connectionStatusChanges.ts';
+import { createConnectionUpkeep } from './connectionUpkeep.ts';
+import type { Db } from './openDatabase.ts';
+import { isUniqueViolation } from './rowParsing.ts';
+import { connections } from './schema.ts';
+import { openColumn, type Secrets, secretBag } from './sealedColumns.ts';
+
+export type {
+  Attention,
+  Connection,
+  ConnectionStatus,
+  NotifyMessage,
+  OrgKind,
+  ScopeMode,
+  WriteResult,
+} from './connectionModel.ts';
+export type { Authorization } from './connectionStatusChanges.ts';
+export type { DueOptions, RefreshedTokens } from './connectionUpkeep.ts';
+
+export interface NewConnection {
+  teamId: string;
+  nickname: string;
+  orgKind: OrgKind;
+  domain: string;
+  clientId: string;
+  scopeMode: ScopeMode;
+  requestedScopes: readonly string[];
+  createdBy: string;
+  notifyChannel?: string | null;
+}
+
+export interface ListPage {
+  limit?: number;
+  offset?: number;
+}
+
+/** Not deleted: what a team sees. */
+const live = ne(connections.status, 'deleted');
+
+/**
+ * Connections, for flows. Every read a Slack handler can reach is scoped to the team;
+ * reads never return a secret, `readSecrets` opens the ones asked for by name. Status
+ * changes live in connectionStatusChanges.ts, the sweep's bookkeeping in
+ * connectionUpkeep.ts; this object gathers them.
+ */
+export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = systemClock) {
+  const findOne = (...where: SQL[]): Connection | null => {
+    const row = db
+      .select()
+      .from(connections)
+      .where(and(live, ...where))
+      .get();
+    return row ? toConnection(row) : null;
+  };
+
+  /** Case-insensitive, through `nickname_key`. */
+  const findByNickname = (teamId: string, nickname: string) =>
+    findOne(eq(connections.teamId, teamId), eq(connections.nicknameKey, nicknameKey(nickname)));
+
+  return {
+    findById: (teamId: string, id: string) =>
+      findOne(eq(connections.teamId, teamId), eq(connections.id, id)),
+
+    findByNickname,
+
+    isNicknameTaken: (teamId: string, nickname: string) =>
+      findByNickname(teamId, nickname) !== null,
+
+    listByTeam(teamId: string, { limit = 25, offset = 0 }: ListPage = {}): Connection[] {
+      return db
+        .select()
+        .from(connections)
+        .where(and(eq(connections.teamId, teamId), live))
+        .orderBy(asc(connections.nicknameKey))
+        .limit(limit)
+        .offset(offset)
+        .all()
+        .map(toConnection);
+    },
+
+    countByTeam(teamId: string): number {
+      const row = db
+        .select({ n: count() })
+        .from(connections)
+        .where(and(eq(connections.teamId, teamId), live))
+        .get();
+      return row?.n ?? 0;
+    },
+
+    /**
+     * Opens only the secrets asked for. The result reads like `{ accessToken, ... }` but
+     * its values are hidden from JSON, spreading and loggers. `null` if the connection is
+     * gone; a name maps to `null` when nothing is stored.
+     */
+    readSecrets<N extends ConnectionSecretName>(
+      id: string,
+      names: readonly N[],
+    ): Secrets<N> | null {
+      const row = db
+        .select()
+        .from(connections)
+        .where(and(eq(connections.id, id), live))
+        .get();
+      if (!row) return null;
+      const values = new Map<N, string | null>();
+      for (const name of names) {
+        values.set(
+          name,
+          openColumn(ring, 'connections', CONNECTION_SECRET_COLUMNS[name], id, row[name]),
+        );
+      }
+      return secretBag(values);
+    },
+
+    /** `nickname_taken` also covers a concurrent create of the same name (the unique index decides). */
+    createPending(
+      input: NewConnection,
+    ): { ok: true; connection: Connection } | { ok: false; code: 'nickname_taken' } {
+      const now = clock();
+      try {
+        const row = db
+          .insert(connections)
+          .values({
+            id: `con_${randomToken(12)}`,
+            teamId: input.teamId,
+            nickname: input.nickname,
+            nicknameKey: nicknameKey(input.nickname),
+            orgKind: input.orgKind,
+            domain: input.domain,
+            clientId: input.clientId,
+            scopeMode: input.scopeMode,
+            requestedScopes: JSON.stringify(input.requestedScopes),
+            status: 'pending',
+            createdBy: input.createdBy,
+            notifyChannel: input.notifyChannel ?? null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+          .get();
+        return { ok: true, connection: toConnection(row) };
+      } catch (error) {
+        if (isUniqueViolation(error)) return { ok: false, code: 'nickname_taken' };
+        throw error;
+      }
+    },
+
+    ...createConnectionStatusChanges(db, ring, clock),
+    ...createConnectionUpkeep(db, ring, clock),
+  };
+}
+
+export type ConnectionsRepo = ReturnType<typeof createConnectionsRepo>;

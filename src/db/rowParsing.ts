@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { BotError } from '../errors.ts';
+
+/**
+ * JSON columns are parsed and checked where they are read: a row written by an older
+ * version or by hand fails here with the column named, not deep inside a flow.
+ */
+function jsonColumn<T extends z.ZodType>(shape: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(shape);
+}
+
+export const scopeListColumn = jsonColumn(z.array(z.string()));
+
+export const detailsColumn = jsonColumn(z.record(z.string(), z.unknown()));
+
+export function parseRow<T extends z.ZodType>(schema: T, row: unknown, table: string): z.output<T> {
+  const result = schema.safeParse(row);
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
+  throw new BotError('db_row_invalid', `A row of ${table} has invalid values in: ${fields}`, {
+    cause: result.error,
+  });
+}
+
+/** True when `error` (or a cause of it, as drizzle wraps driver errors) is a UNIQUE violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  }
+  return false;
+}

@@ -1,0 +1,131 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The tables of design §4. Times are integer epoch milliseconds. Columns marked "sealed"
+ * hold `crypto.seal()` output bound to `<table>.<column>:<row id>`; only the repositories
+ * read or write them. JSON columns are validated with zod where they are read.
+ *
+ * The ID token is not stored: its claims (sub, login) are checked at the callback and
+ * copied into `authorized_*`; nothing later needs the token itself, so keeping it would
+ * only add a credential-like value to protect.
+ *
+ * Do not edit the generated SQL in drizzle/: change this file, then `npm run db:generate`.
+ */
+
+export const CONNECTION_STATUSES = [
+  'pending',
+  'active',
+  'needs_reauth',
+  'failed',
+  'deleted',
+] as const;
+export const ORG_KINDS = ['home', 'other'] as const;
+export const SCOPE_MODES = ['default', 'custom'] as const;
+export const AUTH_PURPOSES = ['create', 'reauthorize'] as const;
+
+export const connections = sqliteTable(
+  'connections',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id').notNull(),
+    nickname: text('nickname').notNull(),
+    /** Normalized, lower-cased nickname: the case-insensitive uniqueness key. */
+    nicknameKey: text('nickname_key').notNull(),
+    orgKind: text('org_kind', { enum: ORG_KINDS }).notNull(),
+    domain: text('domain').notNull(),
+    clientId: text('client_id').notNull(),
+    clientSecret: text('client_secret'), // sealed
+    scopeMode: text('scope_mode', { enum: SCOPE_MODES }).notNull(),
+    requestedScopes: text('requested_scopes').notNull().default('[]'), // JSON string[]
+    grantedScopes: text('granted_scopes').notNull().default('[]'), // JSON string[]
+    status: text('status', { enum: CONNECTION_STATUSES }).notNull().default('pending'),
+    statusCode: text('status_code'),
+    statusText: text('status_text'),
+    attentionCode: text('attention_code'),
+    attentionText: text('attention_text'),
+    attentionScope: text('attention_scope'),
+    accessToken: text('access_token'), // sealed
+    refreshToken: text('refresh_token'), // sealed
+    accessExpiresAt: integer('access_expires_at'),
+    lastCheckedAt: integer('last_checked_at'),
+    lastRefreshedAt: integer('last_refreshed_at'),
+    failureCount: integer('failure_count').notNull().default(0),
+    lastError: text('last_error'),
+    lastErrorAt: integer('last_error_at'),
+    failingSince: integer('failing_since'),
+    authorizedSub: text('authorized_sub'),
+    authorizedLogin: text('authorized_login'),
+    authorizedBy: text('authorized_by'),
+    authorizedAt: integer('authorized_at'),
+    createdBy: text('created_by').notNull(),
+    notifyChannel: text('notify_channel'),
+    notifyMessageChannel: text('notify_message_channel'),
+    notifyMessageTs: text('notify_message_ts'),
+    /** What the open alert is about (e.g. `needs_reauth:invalid_grant`), to edit rather than repeat it. */
+    incidentKey: text('incident_key'),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    version: integer('version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deletedAt: integer('deleted_at'),
+  },
+  (t) => [
+    // Partial: a deleted connection's nickname can be used again.
+    uniqueIndex('connections_team_nickname_unique')
+      .on(t.teamId, t.nicknameKey)
+      .where(sql`status != 'deleted'`),
+    index('connections_team_status_idx').on(t.teamId, t.status),
+    index('connections_status_expires_idx').on(t.status, t.accessExpiresAt),
+    index('connections_status_checked_idx').on(t.status, t.lastCheckedAt),
+  ],
+);
+
+export const authRequests = sqliteTable(
+  'auth_requests',
+  {
+    id: text('id').primaryKey(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    teamId: text('team_id').notNull(),
+    purpose: text('purpose', { enum: AUTH_PURPOSES }).notNull(),
+    linkTokenHash: text('link_token_hash').notNull().unique(),
+    linkUsedAt: integer('link_used_at'),
+    stateHash: text('state_hash').unique(),
+    browserBindingHash: text('browser_binding_hash'),
+    pkceVerifier: text('pkce_verifier'), // sealed
+    nonce: text('nonce'),
+    /** The secret typed for this attempt; moved to the connection only on success. Sealed. */
+    clientSecret: text('client_secret'),
+    requestedScopes: text('requested_scopes').notNull().default('[]'), // JSON string[]
+    slackUserId: text('slack_user_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    consumedAt: integer('consumed_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    index('auth_requests_expires_idx').on(t.expiresAt),
+    index('auth_requests_connection_idx').on(t.connectionId),
+  ],
+);
+
+/** Append-only. No foreign key: the trail outlives the connections it talks about. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: text('team_id').notNull(),
+    connectionId: text('connection_id'),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    details: text('details').notNull().default('{}'), // JSON object, never a secret
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    index('audit_events_team_idx').on(t.teamId, t.id),
+    index('audit_events_connection_idx').on(t.connectionId, t.id),
+  ],
+);

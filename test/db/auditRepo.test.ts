@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createRepos, DATABASE_KINDS, openTestDatabase } from './testDatabase.ts';
+
+describe.each(DATABASE_KINDS)('audit trail (%s)', (kind) => {
+  const setup = () => createRepos(openTestDatabase(kind));
+
+  it('lists a team’s events newest first, with their details', () => {
+    const { audit, clock } = setup();
+    audit.record({
+      teamId: 'T_ACME',
+      connectionId: 'con_1',
+      actor: 'U_ADMIN',
+      action: 'connection.created',
+    });
+    clock.advance(1_000);
+    audit.record({
+      teamId: 'T_ACME',
+      connectionId: 'con_1',
+      actor: 'system',
+      action: 'connection.needs_reauth',
+      details: { statusCode: 'invalid_grant', scopes: ['okta.users.read'] },
+    });
+    audit.record({ teamId: 'T_OTHER', actor: 'U_ELSE', action: 'connection.created' });
+
+    const events = audit.list('T_ACME');
+    expect(events.map((e) => e.action)).toEqual(['connection.needs_reauth', 'connection.created']);
+    expect(events[0]).toMatchObject({
+      actor: 'system',
+      connectionId: 'con_1',
+      details: { statusCode: 'invalid_grant', scopes: ['okta.users.read'] },
+      at: clock(),
+    });
+  });
+
+  it('filters by connection and limits the count', () => {
+    const { audit } = setup();
+    for (const connectionId of ['con_1', 'con_2', 'con_1']) {
+      audit.record({
+        teamId: 'T_ACME',
+        connectionId,
+        actor: 'U_ADMIN',
+        action: 'connection.tested',
+      });
+    }
+    expect(audit.list('T_ACME', { connectionId: 'con_1' })).toHaveLength(2);
+    expect(audit.list('T_ACME', { limit: 1 })).toHaveLength(1);
+  });
+
+  it('outlives the connection it names', () => {
+    const { audit, handle } = setup();
+    audit.record({
+      teamId: 'T_ACME',
+      connectionId: 'con_gone',
+      actor: 'U_ADMIN',
+      action: 'connection.deleted',
+    });
+    expect(handle.sqlite.prepare('SELECT count(*) FROM connections').pluck().get()).toBe(0);
+    expect(audit.list('T_ACME', { connectionId: 'con_gone' })).toHaveLength(1);
+  });
+
+  it.each([
+    ['clientSecret'],
+    ['access_token'],
+    ['refreshToken'],
+    ['pkce-verifier'],
+    ['password'],
+    ['code'],
+    ['Cookie'],
+  ])('refuses a detail named %s, naming the key and not the value', (key) => {
+    const { audit } = setup();
+    const record = () =>
+      audit.record({
+        teamId: 'T_ACME',
+        actor: 'U_ADMIN',
+        action: 'connection.created',
+        details: { okta: { [key]: 'the-secret-value' } },
+      });
+    expect(record).toThrow(expect.objectContaining({ code: 'audit_secret' }));
+    expect(record).toThrow(new RegExp(`details\\.okta\\.${key}`));
+    expect(record).not.toThrow(/the-secret-value/);
+    expect(audit.list('T_ACME')).toEqual([]);
+  });
+
+  it('refuses a value that is a JWT or a sealed value, whatever its key', () => {
+    const { audit } = setup();
+    for (const value of [
+      'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIwMHUxIn0.sig',
+      'v1.0123456789abcdef.aa.bb.cc',
+    ]) {
+      expect(() =>
+        audit.record({
+          teamId: 'T_ACME',
+          actor: 'system',
+          action: 'x',
+          details: { note: [value] },
+        }),
+      ).toThrow(expect.objectContaining({ code: 'audit_secret' }));
+    }
+  });
+
+  it('accepts error and status codes', () => {
+    const { audit } = setup();
+    audit.record({
+      teamId: 'T_ACME',
+      actor: 'system',
+      action: 'connection.failed',
+      details: { errorCode: 'invalid_client', status_code: 401, scopeMode: 'custom' },
+    });
+    expect(audit.list('T_ACME')[0]?.details).toEqual({
+      errorCode: 'invalid_client',
+      status_code: 401,
+      scopeMode: 'custom',
+    });
+  });
+});

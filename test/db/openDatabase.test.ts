@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { databaseStatus, openDatabase } from '../../src/db/openDatabase.ts';
+import { DATABASE_KINDS, openTestDatabase, tempDir } from './testDatabase.ts';
+
+const migrationCount = (
+  JSON.parse(
+    readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8'),
+  ) as {
+    entries: unknown[];
+  }
+).entries.length;
+
+describe.each(DATABASE_KINDS)('openDatabase (%s)', (kind) => {
+  it('applies every committed migration to a new database', () => {
+    const handle = openTestDatabase(kind);
+    const tables = handle.sqlite
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(handle.migrationsApplied).toBe(migrationCount);
+    expect(tables).toEqual(
+      expect.arrayContaining(['audit_events', 'auth_requests', 'connections']),
+    );
+  });
+
+  it('turns on foreign keys, a busy timeout and NORMAL synchronous mode', () => {
+    const { sqlite } = openTestDatabase(kind);
+    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(sqlite.pragma('synchronous', { simple: true })).toBe(1);
+  });
+
+  it('reports its health for /healthz', () => {
+    const handle = openTestDatabase(kind);
+    expect(handle.status()).toEqual({
+      ok: true,
+      journalMode: kind === 'file' ? 'wal' : 'memory',
+      migrations: migrationCount,
+    });
+    handle.close();
+    expect(databaseStatus(handle).ok).toBe(false);
+  });
+});
+
+describe('openDatabase on a file', () => {
+  it('uses WAL journaling', () => {
+    const { sqlite } = openTestDatabase('file');
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('creates the parent folders of the file', () => {
+    const path = join(tempDir(), 'nested', 'deeper', 'okta-connect.sqlite');
+    openTestDatabase('file', path);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('applies nothing and keeps the data when reopened', () => {
+    const path = join(tempDir(), 'reopen.sqlite');
+    const first = openTestDatabase('file', path);
+    first.sqlite
+      .prepare(
+        "INSERT INTO audit_events (team_id, actor, action, details, at) VALUES ('T1', 'system', 'kept', '{}', 1)",
+      )
+      .run();
+    first.close();
+
+    const second = openTestDatabase('file', path);
+    expect(second.migrationsApplied).toBe(0);
+    expect(second.status().migrations).toBe(migrationCount);
+    expect(second.sqlite.prepare('SELECT action FROM audit_events').pluck().get()).toBe('kept');
+  });
+
+  it('finds its migrations whatever the working folder', () => {
+    const previous = process.cwd();
+    const elsewhere = tempDir();
+    process.chdir(elsewhere);
+    try {
+      const handle = openDatabase(':memory:');
+      expect(handle.migrationsApplied).toBe(migrationCount);
+      handle.close();
+    } finally {
+      process.chdir(previous);
+    }
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+});
