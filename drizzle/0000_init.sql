@@ -15,6 +15,8 @@ CREATE TABLE `auth_requests` (
 	`connection_id` text NOT NULL,
 	`team_id` text NOT NULL,
 	`purpose` text NOT NULL,
+	`scope_mode` text DEFAULT 'default' NOT NULL,
+	`connection_version` integer,
 	`link_token_hash` text NOT NULL,
 	`link_used_at` integer,
 	`state_hash` text,

@@ -1,13 +1,14 @@
-import { and, eq, gt, isNull, lte, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { hashToken, type KeyRing, randomToken, safeEqual } from '../crypto.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Db } from './openDatabase.ts';
 import { parseRow, scopeListColumn } from './rowParsing.ts';
-import { AUTH_PURPOSES, authRequests } from './schema.ts';
+import { AUTH_PURPOSES, authRequests, SCOPE_MODES } from './schema.ts';
 import { openColumn, type Secrets, sealColumn, secretBag } from './sealedColumns.ts';
 
 export type AuthPurpose = (typeof AUTH_PURPOSES)[number];
+type ScopeMode = (typeof SCOPE_MODES)[number];
 export type AuthRequestSecretName = 'pkceVerifier' | 'clientSecret';
 
 /** A pending authorization as callers see it: no secret, no link or state hash. */
@@ -16,7 +17,10 @@ export interface AuthRequest {
   connectionId: string;
   teamId: string;
   purpose: AuthPurpose;
+  scopeMode: ScopeMode;
   requestedScopes: string[];
+  /** The connection's version when the link was made (see `connection_version`). */
+  connectionVersion: number | null;
   slackUserId: string;
   /** Set once the setup form was posted: the link cannot be used again. */
   linkUsedAt: number | null;
@@ -35,6 +39,8 @@ export interface NewAuthRequest {
   connectionId: string;
   teamId: string;
   purpose: AuthPurpose;
+  scopeMode: ScopeMode;
+  connectionVersion: number;
   requestedScopes: readonly string[];
   slackUserId: string;
   expiresAt: number;
@@ -57,6 +63,7 @@ type Row = typeof authRequests.$inferSelect;
 
 const checkedColumns = z.object({
   purpose: z.enum(AUTH_PURPOSES),
+  scopeMode: z.enum(SCOPE_MODES),
   requestedScopes: scopeListColumn,
 });
 
@@ -67,7 +74,9 @@ function toAuthRequest(row: Row): AuthRequest {
     connectionId: row.connectionId,
     teamId: row.teamId,
     purpose: checked.purpose,
+    scopeMode: checked.scopeMode,
     requestedScopes: checked.requestedScopes,
+    connectionVersion: row.connectionVersion,
     slackUserId: row.slackUserId,
     linkUsedAt: row.linkUsedAt,
     nonce: row.nonce,
@@ -103,29 +112,121 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
   const usable = (now: number) =>
     and(isNull(authRequests.consumedAt), gt(authRequests.expiresAt, now));
 
+  /**
+   * The repository makes the link token and returns it this once, for the DM; only its
+   * hash is stored, so neither a caller nor a database copy can leak a working link.
+   */
+  const create = (input: NewAuthRequest): { request: AuthRequest; linkToken: string } => {
+    const linkToken = randomToken(32);
+    const row = db
+      .insert(authRequests)
+      .values({
+        id: `areq_${randomToken(12)}`,
+        connectionId: input.connectionId,
+        teamId: input.teamId,
+        purpose: input.purpose,
+        scopeMode: input.scopeMode,
+        connectionVersion: input.connectionVersion,
+        linkTokenHash: hashToken(linkToken),
+        requestedScopes: JSON.stringify(input.requestedScopes),
+        slackUserId: input.slackUserId,
+        createdAt: clock(),
+        expiresAt: input.expiresAt,
+      })
+      .returning()
+      .get();
+    return { request: toAuthRequest(row), linkToken };
+  };
+
   return {
+    create,
+
     /**
-     * The repository makes the link token and returns it this once, for the DM; only its
-     * hash is stored, so neither a caller nor a database copy can leak a working link.
+     * The setup page's reading of a link, saying why it cannot be used: a link is
+     * `link_used` once the setup form was posted (or the attempt ended), `link_expired`
+     * after its 15 minutes.
      */
-    create(input: NewAuthRequest): { request: AuthRequest; linkToken: string } {
-      const linkToken = randomToken(32);
+    inspectLinkToken(
+      linkToken: string,
+      now = clock(),
+    ):
+      | { ok: true; request: AuthRequest }
+      | { ok: false; code: 'link_unknown' | 'link_used' | 'link_expired' } {
       const row = db
-        .insert(authRequests)
-        .values({
-          id: `areq_${randomToken(12)}`,
-          connectionId: input.connectionId,
-          teamId: input.teamId,
-          purpose: input.purpose,
-          linkTokenHash: hashToken(linkToken),
-          requestedScopes: JSON.stringify(input.requestedScopes),
-          slackUserId: input.slackUserId,
-          createdAt: clock(),
-          expiresAt: input.expiresAt,
-        })
-        .returning()
+        .select()
+        .from(authRequests)
+        .where(eq(authRequests.linkTokenHash, hashToken(linkToken)))
         .get();
-      return { request: toAuthRequest(row), linkToken };
+      if (!row) return { ok: false, code: 'link_unknown' };
+      if (row.consumedAt !== null || row.linkUsedAt !== null) return { ok: false, code: 'link_used' };
+      if (row.expiresAt <= now) return { ok: false, code: 'link_expired' };
+      return { ok: true, request: toAuthRequest(row) };
+    },
+
+    /**
+     * The callback's first look, before anything is consumed: it must check the browser
+     * binding without using the state up, so that a callback opened in the wrong browser
+     * cannot spoil the sign-in for the right one.
+     */
+    inspectState(
+      state: string,
+      now = clock(),
+    ):
+      | { ok: true; request: AuthRequest }
+      | { ok: false; code: 'state_unknown' | 'state_used' | 'state_expired'; request?: AuthRequest } {
+      const row = db
+        .select()
+        .from(authRequests)
+        .where(eq(authRequests.stateHash, hashToken(state)))
+        .get();
+      if (!row) return { ok: false, code: 'state_unknown' };
+      const request = toAuthRequest(row);
+      if (row.consumedAt !== null) return { ok: false, code: 'state_used', request };
+      if (row.expiresAt <= now) return { ok: false, code: 'state_expired', request };
+      return { ok: true, request };
+    },
+
+    /** The open (unexpired, unconsumed) request of a connection, newest first, if any. */
+    findOpenForConnection(connectionId: string, now = clock()): AuthRequest | null {
+      const row = db
+        .select()
+        .from(authRequests)
+        .where(and(eq(authRequests.connectionId, connectionId), usable(now)))
+        .orderBy(desc(authRequests.createdAt))
+        .get();
+      return row ? toAuthRequest(row) : null;
+    },
+
+    /**
+     * A reauthorization link, one admin at a time: in one IMMEDIATE transaction (a write
+     * lock, so also across processes) another admin's open request wins and is returned;
+     * the same admin's older open requests are superseded, so only the newest link works.
+     */
+    createReauthorization(
+      input: NewAuthRequest,
+      now = clock(),
+    ):
+      | { ok: true; request: AuthRequest; linkToken: string }
+      | { ok: false; holder: AuthRequest } {
+      return db.transaction(
+        (tx) => {
+          const open = tx
+            .select()
+            .from(authRequests)
+            .where(and(eq(authRequests.connectionId, input.connectionId), usable(now)))
+            .all();
+          const other = open.find((row) => row.slackUserId !== input.slackUserId);
+          if (other) return { ok: false as const, holder: toAuthRequest(other) };
+          if (open.length > 0) {
+            tx.update(authRequests)
+              .set({ consumedAt: now, outcome: 'superseded', pkceVerifier: null, clientSecret: null })
+              .where(and(eq(authRequests.connectionId, input.connectionId), usable(now)))
+              .run();
+          }
+          return { ok: true as const, ...create(input) };
+        },
+        { behavior: 'immediate' },
+      );
     },
 
     /** For the setup page: the request behind a link that is neither expired nor consumed. */

@@ -28,6 +28,8 @@ export interface Authorization {
   clientSecret?: string;
   /** Set when a scope is still missing after this authorization; otherwise cleared. */
   attention?: Attention | null;
+  /** Scopes chosen for this authorization, when they differ from the stored ones. */
+  scopes?: { scopeMode: ScopeMode; requestedScopes: readonly string[] };
 }
 
 /** Not deleted: a deleted connection never changes again. */
@@ -84,6 +86,12 @@ export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Cloc
           statusCode: null,
           statusText: null,
           grantedScopes: JSON.stringify(auth.grantedScopes),
+          ...(auth.scopes
+            ? {
+                scopeMode: auth.scopes.scopeMode,
+                requestedScopes: JSON.stringify(auth.scopes.requestedScopes),
+              }
+            : {}),
           accessToken: sealFor('accessToken', id, auth.accessToken),
           refreshToken:
             auth.refreshToken === null ? null : sealFor('refreshToken', id, auth.refreshToken),

@@ -91,6 +91,9 @@ export const authRequests = sqliteTable(
       .references(() => connections.id, { onDelete: 'cascade' }),
     teamId: text('team_id').notNull(),
     purpose: text('purpose', { enum: AUTH_PURPOSES }).notNull(),
+    scopeMode: text('scope_mode', { enum: SCOPE_MODES }).notNull().default('default'),
+    /** The connection's version when the link was made: a later change means someone else acted first. */
+    connectionVersion: integer('connection_version'),
     linkTokenHash: text('link_token_hash').notNull().unique(),
     linkUsedAt: integer('link_used_at'),
     stateHash: text('state_hash').unique(),

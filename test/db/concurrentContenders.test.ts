@@ -54,6 +54,8 @@ describe('contenders on separate connections to one file', () => {
       connectionId,
       teamId: 'T_ACME',
       purpose: 'create',
+      scopeMode: 'default',
+      connectionVersion: 1,
       requestedScopes: [],
       slackUserId: 'U_ADMIN',
       expiresAt: now + 900_000,

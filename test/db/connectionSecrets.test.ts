@@ -107,6 +107,8 @@ describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
       connectionId: id,
       teamId: 'T_ACME',
       purpose: 'reauthorize',
+      scopeMode: 'default',
+      connectionVersion: 1,
       requestedScopes: [],
       slackUserId: 'U_ADMIN',
       expiresAt: repos.clock() + 900_000,
