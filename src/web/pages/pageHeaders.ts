@@ -1,0 +1,33 @@
+import { PAGE_CSS_SOURCE } from './pageStyle.ts';
+import { httpOrigin } from './urls.ts';
+
+/**
+ * Where a page's forms may send the browser. The setup form needs its own origin and
+ * the Okta org: Chromium applies `form-action` to the redirect that follows the POST,
+ * so the 303 to `/oauth2/v1/authorize` would be blocked without the Okta origin.
+ */
+export type FormTargets = 'none' | { oktaOrigin: string };
+
+function formActionSources(targets: FormTargets): string {
+  return targets === 'none' ? "'none'" : `'self' ${httpOrigin(targets.oktaOrigin)}`;
+}
+
+/** The headers every HTML page carries: a CSP without inline scripts, no framing, no caching. */
+export function pageHeaders(targets: FormTargets): Record<string, string> {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${PAGE_CSS_SOURCE}`,
+    'img-src data:',
+    `form-action ${formActionSources(targets)}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': csp,
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+  };
+}

@@ -1,0 +1,115 @@
+import type { AdminMessage } from '../../views/messages.ts';
+import { html, type SafeHtml } from './html.ts';
+import { renderNotice } from './messageHtml.ts';
+import { type PageResponse, renderPage } from './page.ts';
+import { isSameOriginPath } from './urls.ts';
+
+export interface SetupScope {
+  name: string;
+  description?: string;
+}
+
+export interface SetupPageInput {
+  purpose: 'create' | 'reauthorize';
+  nickname: string;
+  domain: string;
+  /** Where the form's POST redirects: Okta's origin, added to the CSP's form-action. */
+  oktaOrigin: string;
+  clientId: string;
+  scopes: readonly SetupScope[];
+  /** Requested names that are not in the bot's catalog; flagged, or listed when not in `scopes`. */
+  unknownScopes: readonly string[];
+  redirectUri: string;
+  csrfToken: string;
+  /** The path the form posts to, e.g. `/connect/abc`; must be on the bot's origin. */
+  formAction: string;
+  hasStoredSecret: boolean;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  error?: AdminMessage;
+}
+
+const SECRET_HELP =
+  'From the app’s General tab → Client Credentials. It is encrypted before it is stored and never shown again.';
+const KEEP_SECRET_HELP = 'Leave empty to keep using the stored secret.';
+const UNKNOWN_FLAG = 'not in the bot’s catalog — Okta decides';
+
+function scopeList(scopes: readonly SetupScope[], unknownScopes: readonly string[]): SafeHtml {
+  const unknown = new Set(unknownScopes);
+  const listed = new Set(scopes.map((scope) => scope.name));
+  const all = [
+    ...scopes,
+    ...[...unknown].filter((name) => !listed.has(name)).map((name) => ({ name })),
+  ];
+  const items = all.map(
+    ({ name, description }: SetupScope) => html`<li><code>${name}</code>${
+      description ? html` <span class="desc">${description}</span>` : ''
+    }${unknown.has(name) ? html` <span class="flag">${UNKNOWN_FLAG}</span>` : ''}</li>
+`,
+  );
+  return html`<ul class="scopes">
+${items}</ul>`;
+}
+
+function expiryTime(expiresAt: number): SafeHtml {
+  const iso = new Date(expiresAt).toISOString();
+  return html`<time datetime="${iso}">${iso.slice(11, 16)} UTC</time>`;
+}
+
+function secretField(hasStoredSecret: boolean): SafeHtml {
+  return html`<label for="client_secret">Client secret</label>
+<p class="help" id="client_secret-help">${SECRET_HELP}${hasStoredSecret ? ` ${KEEP_SECRET_HELP}` : ''}</p>
+<input id="client_secret" name="client_secret" type="password" autocomplete="off" spellcheck="false" autocapitalize="off" maxlength="200" aria-describedby="client_secret-help"${
+    hasStoredSecret ? '' : html` required`
+  }>`;
+}
+
+/** `GET /connect/:token`: what will be connected, the redirect URI to check, and the secret form. */
+export function renderSetupPage(input: SetupPageInput): PageResponse {
+  if (!isSameOriginPath(input.formAction)) {
+    throw new TypeError('formAction must be a path on the bot’s own origin');
+  }
+  const create = input.purpose === 'create';
+  const heading = create
+    ? html`Connect <bdi>${input.nickname}</bdi> to Okta`
+    : html`Reauthorize <bdi>${input.nickname}</bdi>`;
+  const title = `${input.error ? 'Error: ' : ''}${
+    create ? `Connect ${input.nickname} to Okta` : `Reauthorize ${input.nickname}`
+  }`;
+  const hasScopes = input.scopes.length > 0 || input.unknownScopes.length > 0;
+
+  const main = html`${input.error ? renderNotice(input.error, { tone: 'error', kind: 'alert' }) : ''}
+<h1>${heading}</h1>
+<p class="lead">${
+    create
+      ? 'Enter the Okta app’s client secret here, not in Slack, then sign in at Okta.'
+      : 'Sign in at Okta again to renew this connection’s access.'
+  }</p>
+<dl class="facts">
+<dt>Okta org</dt><dd><bdi>${input.domain}</bdi></dd>
+<dt>Client ID</dt><dd><code>${input.clientId}</code></dd>
+<dt>Link expires</dt><dd>${expiryTime(input.expiresAt)}</dd>
+</dl>
+${hasScopes ? html`<h2>Scopes the bot will request</h2>\n${scopeList(input.scopes, input.unknownScopes)}` : ''}
+<h2>Check the redirect URI in Okta</h2>
+<p>This must be listed exactly as a Sign-in redirect URI on the app’s General tab:</p>
+<pre><code>${input.redirectUri}</code></pre>
+<form method="post" action="${input.formAction}">
+<input type="hidden" name="csrf" value="${input.csrfToken}">
+${secretField(input.hasStoredSecret)}
+<button type="submit" id="continue">Continue to Okta</button>
+</form>
+<h2>What happens next</h2>
+<ol>
+<li>You sign in at <bdi>${input.domain}</bdi>.</li>
+<li>Okta sends you back here.</li>
+<li>The bot shows what Okta granted and sends the same to your Slack DM.</li>
+</ol>`;
+
+  return renderPage({
+    status: 200,
+    title,
+    main,
+    formTargets: { oktaOrigin: input.oktaOrigin },
+  });
+}
