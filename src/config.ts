@@ -58,11 +58,9 @@ const slackUserList = z
   .pipe(
     z
       .array(
-        z
-          .string()
-          .regex(/^[UW][A-Z0-9]{2,}$/, {
-            error: 'expected Slack user ids like U024BE7LH, W0123ABC',
-          }),
+        z.string().regex(/^[UW][A-Z0-9]{2,}$/, {
+          error: 'expected Slack user ids like U024BE7LH, W0123ABC',
+        }),
       )
       .min(1),
   );
@@ -102,11 +100,9 @@ const envSchema = z.object({
   ),
   PORT: optional(z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535)),
   HOST: optional(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9.:-]+$/, {
-        error: 'expected an interface address like 127.0.0.1 or 0.0.0.0',
-      }),
+    z.string().regex(/^[A-Za-z0-9.:-]+$/, {
+      error: 'expected an interface address like 127.0.0.1 or 0.0.0.0',
+    }),
   ),
   DATABASE_PATH: optional(z.string()),
   ENCRYPTION_KEY: optional(z.string()),
@@ -117,11 +113,9 @@ const envSchema = z.object({
   ),
   HOME_OKTA_DOMAIN: optional(z.string()),
   HOME_OKTA_CLIENT_ID: optional(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,100}$/, {
-        error: 'expected an Okta client ID like 0oa1b2c3d4E5f6G7h8i9',
-      }),
+    z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, {
+      error: 'expected an Okta client ID like 0oa1b2c3d4E5f6G7h8i9',
+    }),
   ),
   OKTA_DEFAULT_SCOPES: optional(z.string()),
   OKTA_EXTRA_DOMAINS: optional(hostList),

@@ -20,9 +20,9 @@ const logger = createLogger(config.logLevel);
 for (const warning of warnings) logger.warn(warning);
 
 const database = openDatabase(config.databasePath);
-logger.info({ database: database.status() }, 'database ready');
+logger.info({ database: database.status(), path: config.databasePath }, 'database ready');
 
-const bot = createBot(config, { logger, health: { database: () => database.status() } });
+const bot = createBot(config, { logger, database });
 const { port } = await bot.start();
 logger.info(
   { port, publicUrl: config.publicUrl, redirectUri: config.redirectUri },

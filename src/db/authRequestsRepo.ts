@@ -158,7 +158,8 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
         .where(eq(authRequests.linkTokenHash, hashToken(linkToken)))
         .get();
       if (!row) return { ok: false, code: 'link_unknown' };
-      if (row.consumedAt !== null || row.linkUsedAt !== null) return { ok: false, code: 'link_used' };
+      if (row.consumedAt !== null || row.linkUsedAt !== null)
+        return { ok: false, code: 'link_used' };
       if (row.expiresAt <= now) return { ok: false, code: 'link_expired' };
       return { ok: true, request: toAuthRequest(row) };
     },
@@ -173,7 +174,11 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
       now = clock(),
     ):
       | { ok: true; request: AuthRequest }
-      | { ok: false; code: 'state_unknown' | 'state_used' | 'state_expired'; request?: AuthRequest } {
+      | {
+          ok: false;
+          code: 'state_unknown' | 'state_used' | 'state_expired';
+          request?: AuthRequest;
+        } {
       const row = db
         .select()
         .from(authRequests)
@@ -205,9 +210,7 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
     createReauthorization(
       input: NewAuthRequest,
       now = clock(),
-    ):
-      | { ok: true; request: AuthRequest; linkToken: string }
-      | { ok: false; holder: AuthRequest } {
+    ): { ok: true; request: AuthRequest; linkToken: string } | { ok: false; holder: AuthRequest } {
       return db.transaction(
         (tx) => {
           const open = tx
@@ -219,7 +222,12 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
           if (other) return { ok: false as const, holder: toAuthRequest(other) };
           if (open.length > 0) {
             tx.update(authRequests)
-              .set({ consumedAt: now, outcome: 'superseded', pkceVerifier: null, clientSecret: null })
+              .set({
+                consumedAt: now,
+                outcome: 'superseded',
+                pkceVerifier: null,
+                clientSecret: null,
+              })
               .where(and(eq(authRequests.connectionId, input.connectionId), usable(now)))
               .run();
           }

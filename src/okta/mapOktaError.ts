@@ -18,7 +18,8 @@ function description(text: unknown): string | undefined {
   return typeof text === 'string' ? text.slice(0, 300) : undefined;
 }
 
-function fromStatus(response: Response, cause: unknown): BotError {
+/** A `BotError` for an HTTP status Okta answered with (429 and 5xx are retryable). */
+export function fromStatus(response: Response, cause?: unknown): BotError {
   const status = response.status;
   if (status === 429) {
     const reset = Number(response.headers.get('x-rate-limit-reset'));
@@ -53,7 +54,10 @@ export function mapOktaError(error: unknown): BotError {
   ) {
     const code = KNOWN_OAUTH_ERRORS.has(error.error) ? error.error : 'okta_error';
     const status = error instanceof client.ResponseBodyError ? error.status : undefined;
-    if (error instanceof client.ResponseBodyError && (error.status === 429 || error.status >= 500)) {
+    if (
+      error instanceof client.ResponseBodyError &&
+      (error.status === 429 || error.status >= 500)
+    ) {
       return fromStatus(error.response, error);
     }
     return new BotError(code, `Okta answered ${error.error}`, {

@@ -1,0 +1,328 @@
+import { z } from 'zod';
+import { type AuthRequest, isSameBrowser } from '../db/authRequestsRepo.ts';
+import type { Connection } from '../db/connectionsRepo.ts';
+import { type BotError, isBotError } from '../errors.ts';
+import { exchangeCode, type GrantedTokens, revokeToken } from '../okta/authorizationCode.ts';
+import { listUserRoleTypes } from '../okta/managementApi.ts';
+import type { FailureCode, FailureFacts, WarningCode } from '../views/messages.ts';
+import type { FlowDeps } from './deps.ts';
+import { type ReauthStart, startReauthorization } from './startReauthorization.ts';
+
+/** The callback's query, as Okta sends it (RFC 6749 §4.1.2). */
+const callbackQuery = z.object({
+  state: z.string().min(1).max(512).optional(),
+  code: z.string().min(1).max(2048).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2000).optional(),
+});
+
+export interface Warning {
+  code: WarningCode;
+  scopes?: string[];
+}
+
+export type CallbackOutcome =
+  | {
+      ok: true;
+      purpose: 'create' | 'reauthorize';
+      connection: Connection;
+      slackUserId: string;
+      granted: string[];
+      dropped: string[];
+      warnings: Warning[];
+    }
+  | {
+      ok: false;
+      code: FailureCode;
+      facts: FailureFacts;
+      /** Set once the request is known: whom to tell. */
+      slackUserId?: string;
+      connection?: Connection;
+      purpose?: 'create' | 'reauthorize';
+      /** A fresh setup link when trying again makes sense (wrong secret, Okta down). */
+      retryUrl?: string;
+      /** Whether a person's attempt should be audited as suspicious. */
+      suspicious?: boolean;
+    };
+
+/** Okta's words for an unassigned user, the only way to tell it from a cancelled sign-in. */
+const NOT_ASSIGNED = /not assigned/i;
+const OIDC_SCOPES = new Set([
+  'openid',
+  'profile',
+  'email',
+  'address',
+  'phone',
+  'groups',
+  'offline_access',
+  'device_sso',
+]);
+
+/**
+ * `GET /oauth/okta/callback` (design §5). The state is looked at first and consumed only
+ * once the browser is known to be the one that posted the setup form; then the code is
+ * exchanged, the grant compared with the request, and the tokens stored. Every failure
+ * leaves the connection in a state that says where it stands.
+ */
+export async function completeAuthorization(
+  deps: FlowDeps,
+  input: {
+    query: Record<string, string | undefined>;
+    callbackUrl: URL;
+    browserBinding: string | undefined;
+  },
+): Promise<CallbackOutcome> {
+  const parsed = callbackQuery.safeParse(input.query);
+  const query = parsed.success ? parsed.data : {};
+  if (!query.state)
+    return { ok: false, code: 'state_missing', facts: {}, suspicious: !!query.code };
+
+  const now = deps.now();
+  const seen = deps.authRequests.inspectState(query.state, now);
+  if (!seen.ok) return stateProblem(deps, seen.code, seen.request);
+  const request = seen.request;
+  const connection = deps.connections.findById(request.teamId, request.connectionId);
+  const about = { slackUserId: request.slackUserId, purpose: request.purpose };
+  if (!connection) return { ok: false, code: 'connection_gone', facts: {}, ...about };
+  const facts = { nickname: connection.nickname, domain: connection.domain };
+  if (!isSameBrowser(request, input.browserBinding)) {
+    return { ok: false, code: 'browser_mismatch', facts, ...about, connection, suspicious: true };
+  }
+  const consumed = deps.authRequests.consumeByState(query.state, now);
+  if (!consumed) return { ok: false, code: 'state_used', facts, ...about, connection };
+
+  const fail = (code: FailureCode, extra: FailureFacts = {}, retry = false): CallbackOutcome => {
+    deps.authRequests.recordOutcome(request.id, code);
+    const failed =
+      request.purpose === 'create' && !retry
+        ? markCreateFailed(deps, connection, code, extra)
+        : connection;
+    return {
+      ok: false,
+      code,
+      facts: { ...facts, ...extra },
+      ...about,
+      connection: failed,
+      ...(retry ? { retryUrl: freshLink(deps, request, connection) } : {}),
+    };
+  };
+
+  if (query.error) {
+    const description = query.error_description;
+    if (query.error === 'access_denied') {
+      return fail(
+        description && NOT_ASSIGNED.test(description) ? 'user_not_assigned' : 'cancelled',
+      );
+    }
+    if (query.error === 'invalid_scope')
+      return fail('invalid_scope', { scope: scopeNamedIn(description, request) });
+    if (query.error === 'consent_required') return fail('consent_required');
+    return fail('okta_error', { description: description ?? query.error });
+  }
+  if (!query.code) return fail('okta_bad_response');
+
+  const secrets = deps.authRequests.openSecrets(request.id, ['pkceVerifier', 'clientSecret']);
+  const stored = deps.connections.readSecrets(connection.id, ['clientSecret']);
+  const clientSecret = secrets?.clientSecret ?? stored?.clientSecret ?? null;
+  const codeVerifier = secrets?.pkceVerifier ?? null;
+  if (!clientSecret || !codeVerifier || !request.nonce) return fail('state_expired');
+
+  let tokens: GrantedTokens;
+  try {
+    tokens = await exchangeCode(deps.orgs, {
+      domain: connection.domain,
+      clientId: connection.clientId,
+      clientSecret,
+      callbackUrl: input.callbackUrl,
+      codeVerifier,
+      state: query.state,
+      nonce: request.nonce,
+      requestedScopes: request.requestedScopes,
+      now: deps.now(),
+    });
+  } catch (error) {
+    if (!isBotError(error)) throw error;
+    deps.logger.warn({ err: error, connectionId: connection.id }, 'code exchange failed');
+    return exchangeFailure(error, fail);
+  }
+
+  const granted = tokens.grantedScopes;
+  const dropped = request.requestedScopes.filter(
+    (scope) => !OIDC_SCOPES.has(scope) && !granted.includes(scope),
+  );
+  const warnings: Warning[] = [];
+  if (dropped.length > 0) warnings.push({ code: 'scopes_dropped', scopes: dropped });
+  if (!tokens.refreshToken) warnings.push({ code: 'no_refresh_token' });
+  warnings.push(...(await checkSuperAdmin(deps, connection.domain, tokens)));
+
+  const activated = deps.connections.markActive(connection.id, {
+    grantedScopes: granted,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    accessExpiresAt: tokens.accessExpiresAt,
+    authorizedSub: tokens.sub,
+    authorizedLogin: tokens.login,
+    authorizedBy: request.slackUserId,
+    ...(secrets?.clientSecret ? { clientSecret: secrets.clientSecret } : {}),
+    scopes: { scopeMode: request.scopeMode, requestedScopes: request.requestedScopes },
+    attention: null,
+  });
+  if (!activated.ok) {
+    // The connection was deleted while the admin was at Okta: these tokens are not
+    // stored, so they are revoked at once rather than left valid at Okta.
+    await revokeQuietly(deps, connection, clientSecret, tokens);
+    deps.authRequests.recordOutcome(request.id, 'conflict');
+    return {
+      ok: false,
+      code: activated.code === 'not_found' ? 'connection_gone' : 'reauth_conflict',
+      facts,
+      ...about,
+      connection,
+    };
+  }
+  deps.authRequests.recordOutcome(request.id, 'authorized');
+  deps.audit.record({
+    teamId: request.teamId,
+    connectionId: connection.id,
+    actor: request.slackUserId,
+    action: request.purpose === 'create' ? 'connection.authorized' : 'connection.reauthorized',
+    details: { granted: granted.length, dropped: dropped.length, oktaLogin: tokens.login ?? '' },
+  });
+  return { ok: true, ...about, connection: activated.connection, granted, dropped, warnings };
+}
+
+function stateProblem(
+  deps: FlowDeps,
+  code: 'state_unknown' | 'state_used' | 'state_expired',
+  request: AuthRequest | undefined,
+): CallbackOutcome {
+  if (!request) return { ok: false, code, facts: {}, suspicious: code === 'state_unknown' };
+  const connection = deps.connections.findById(request.teamId, request.connectionId) ?? undefined;
+  return {
+    ok: false,
+    code,
+    facts: connection ? { nickname: connection.nickname, domain: connection.domain } : {},
+    slackUserId: request.slackUserId,
+    purpose: request.purpose,
+    ...(connection ? { connection } : {}),
+  };
+}
+
+function exchangeFailure(
+  error: BotError,
+  fail: (code: FailureCode, extra?: FailureFacts, retry?: boolean) => CallbackOutcome,
+) {
+  switch (error.code) {
+    case 'invalid_client':
+      return fail('invalid_client', {}, true);
+    case 'okta_unreachable':
+    case 'okta_unavailable':
+    case 'okta_rate_limited':
+      return fail(error.code, {}, true);
+    case 'unauthorized_client':
+    case 'invalid_grant':
+    case 'okta_bad_response':
+      return fail(error.code);
+    case 'invalid_scope':
+      return fail('invalid_scope');
+    case 'consent_required':
+      return fail('consent_required');
+    default:
+      return fail('okta_error', { description: String(error.details.description ?? error.code) });
+  }
+}
+
+/** A failed first authorization leaves a `failed` connection whose reason says why. */
+function markCreateFailed(
+  deps: FlowDeps,
+  connection: Connection,
+  code: FailureCode,
+  facts: FailureFacts,
+): Connection {
+  const text = facts.scope ? `Okta refused ${facts.scope}` : null;
+  const result = deps.connections.markFailed(connection.id, code, text);
+  return result.ok ? result.connection : connection;
+}
+
+/**
+ * Trying again after a wrong secret or an Okta outage needs a new single-use link: the
+ * old state is spent. Made for the same admin, with the same scopes.
+ */
+function freshLink(
+  deps: FlowDeps,
+  request: AuthRequest,
+  connection: Connection,
+): string | undefined {
+  let started: ReauthStart | undefined;
+  if (request.purpose === 'reauthorize') {
+    started = startReauthorization(deps, {
+      teamId: request.teamId,
+      actor: request.slackUserId,
+      connectionId: connection.id,
+      scopes: { scopeMode: request.scopeMode, requestedScopes: request.requestedScopes },
+    });
+    return started.ok ? started.link.url : undefined;
+  }
+  const retry = deps.authRequests.create({
+    connectionId: connection.id,
+    teamId: request.teamId,
+    purpose: 'create',
+    scopeMode: request.scopeMode,
+    connectionVersion: connection.version,
+    requestedScopes: request.requestedScopes,
+    slackUserId: request.slackUserId,
+    expiresAt: deps.now() + 15 * 60 * 1000,
+  });
+  return `${deps.settings.publicUrl}/connect/${retry.linkToken}`;
+}
+
+/** Okta's invalid_scope description does not always name the scope; name it when only one is unknown to Okta's catalog. */
+function scopeNamedIn(description: string | undefined, request: AuthRequest): string | undefined {
+  const named = request.requestedScopes.find((scope) => description?.includes(scope));
+  return named;
+}
+
+async function checkSuperAdmin(
+  deps: FlowDeps,
+  domain: string,
+  tokens: GrantedTokens,
+): Promise<Warning[]> {
+  if (!tokens.grantedScopes.includes('okta.roles.read') || !tokens.sub)
+    return [{ code: 'roles_unchecked' }];
+  try {
+    const roles = await listUserRoleTypes(deps.orgs, domain, tokens.accessToken, tokens.sub);
+    if (!roles.ok) return [{ code: 'roles_unchecked' }];
+    return roles.types.includes('SUPER_ADMIN') ? [] : [{ code: 'not_super_admin' }];
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not read the signer’s Okta roles');
+    return [{ code: 'roles_unchecked' }];
+  }
+}
+
+async function revokeQuietly(
+  deps: FlowDeps,
+  connection: Connection,
+  clientSecret: string,
+  tokens: GrantedTokens,
+) {
+  for (const [token, hint] of [
+    [tokens.refreshToken, 'refresh_token'],
+    [tokens.accessToken, 'access_token'],
+  ] as const) {
+    if (!token) continue;
+    try {
+      await revokeToken(deps.orgs, {
+        domain: connection.domain,
+        clientId: connection.clientId,
+        clientSecret,
+        token,
+        hint,
+      });
+    } catch (error) {
+      deps.logger.warn(
+        { err: error, connectionId: connection.id },
+        'could not revoke unused tokens',
+      );
+    }
+  }
+}

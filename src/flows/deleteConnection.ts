@@ -1,0 +1,72 @@
+import { isBotError } from '../errors.ts';
+import { revokeToken } from '../okta/authorizationCode.ts';
+import type { FlowDeps } from './deps.ts';
+
+export type DeleteOutcome =
+  | { ok: true; nickname: string; revoked: number }
+  | { ok: false; code: 'not_found' }
+  | { ok: false; code: 'revoke_failed'; nickname: string; reason: string };
+
+/**
+ * Deleting (design §5): the tokens are revoked at Okta's `/oauth2/v1/revoke` first —
+ * a token left valid at Okta after the bot forgot it is the worst outcome — then the
+ * secrets are wiped and the status becomes `deleted`. If Okta cannot be reached,
+ * nothing is deleted and the admin is told to try again.
+ */
+export async function deleteConnection(
+  deps: FlowDeps,
+  input: { teamId: string; actor: string; connectionId: string },
+): Promise<DeleteOutcome> {
+  const connection = deps.connections.findById(input.teamId, input.connectionId);
+  if (!connection) return { ok: false, code: 'not_found' };
+  const secrets = deps.connections.readSecrets(connection.id, [
+    'clientSecret',
+    'accessToken',
+    'refreshToken',
+  ]);
+  let revoked = 0;
+  if (secrets?.clientSecret) {
+    for (const [token, hint] of [
+      [secrets.refreshToken, 'refresh_token'],
+      [secrets.accessToken, 'access_token'],
+    ] as const) {
+      if (!token) continue;
+      try {
+        await revokeToken(deps.orgs, {
+          domain: connection.domain,
+          clientId: connection.clientId,
+          clientSecret: secrets.clientSecret,
+          token,
+          hint,
+        });
+        revoked += 1;
+      } catch (error) {
+        if (!isBotError(error)) throw error;
+        // A refused client (its secret was rotated or the app removed in Okta) cannot
+        // revoke; its refresh token is useless without a valid secret and its access
+        // token lapses within the hour, so deleting is still the right end.
+        if (error.code === 'invalid_client') break;
+        deps.logger.warn(
+          { err: error, connectionId: connection.id },
+          'revocation failed; not deleting',
+        );
+        return {
+          ok: false,
+          code: 'revoke_failed',
+          nickname: connection.nickname,
+          reason: error.code,
+        };
+      }
+    }
+  }
+  const deleted = deps.connections.markDeleted(connection.id);
+  if (!deleted.ok) return { ok: false, code: 'not_found' };
+  deps.audit.record({
+    teamId: input.teamId,
+    connectionId: connection.id,
+    actor: input.actor,
+    action: 'connection.deleted',
+    details: { nickname: connection.nickname, revoked },
+  });
+  return { ok: true, nickname: connection.nickname, revoked };
+}

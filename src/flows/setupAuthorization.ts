@@ -1,0 +1,132 @@
+import * as client from 'openid-client';
+import type { AuthRequest } from '../db/authRequestsRepo.ts';
+import type { Connection } from '../db/connectionsRepo.ts';
+import { isBotError } from '../errors.ts';
+import { buildAuthorizeUrl } from '../okta/authorizationCode.ts';
+import type { FlowDeps } from './deps.ts';
+import { LINK_TTL_MS } from './deps.ts';
+
+export interface SetupView {
+  request: AuthRequest;
+  connection: Connection;
+  oktaOrigin: string;
+}
+
+export type SetupLookup =
+  | { ok: true; setup: SetupView }
+  | { ok: false; code: 'link_unknown' | 'link_expired' | 'link_used' };
+
+/** `GET /connect/:token`: what the setup page shows. Reading never uses the link up. */
+export function loadSetup(deps: FlowDeps, linkToken: string): SetupLookup {
+  const found = deps.authRequests.inspectLinkToken(linkToken, deps.now());
+  if (!found.ok) return found;
+  const connection = deps.connections.findById(found.request.teamId, found.request.connectionId);
+  if (!connection) return { ok: false, code: 'link_unknown' };
+  return {
+    ok: true,
+    setup: { request: found.request, connection, oktaOrigin: deps.orgs.origin(connection.domain) },
+  };
+}
+
+/** Okta client secrets are 40–64 characters of base64url; leave room for other generators. */
+const SECRET_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+export type BeginOutcome =
+  | { ok: true; authorizeUrl: string }
+  | {
+      ok: false;
+      code: 'link_unknown' | 'link_expired' | 'link_used' | 'secret_missing' | 'secret_malformed';
+      setup?: SetupView;
+    }
+  | {
+      ok: false;
+      code:
+        | 'okta_unreachable'
+        | 'okta_unavailable'
+        | 'okta_rate_limited'
+        | 'okta_bad_response'
+        | 'okta_error';
+      setup: SetupView;
+    };
+
+/**
+ * `POST /connect/:token`: checks the secret, builds the authorize URL (which needs Okta's
+ * discovery document: if Okta cannot be reached the link stays usable), then uses the
+ * link up in the same write that stores the hashed state, the browser binding, the nonce
+ * and the sealed PKCE verifier and secret.
+ */
+export async function beginAuthorization(
+  deps: FlowDeps,
+  input: { linkToken: string; clientSecret: string; browserBinding: string },
+): Promise<BeginOutcome> {
+  const lookup = loadSetup(deps, input.linkToken);
+  if (!lookup.ok) return lookup;
+  const { setup } = lookup;
+  const secret = input.clientSecret.trim();
+  const reuseStored =
+    secret === '' && setup.request.purpose === 'reauthorize' && setup.connection.hasClientSecret;
+  if (secret === '' && !reuseStored) return { ok: false, code: 'secret_missing', setup };
+  if (secret !== '' && !SECRET_PATTERN.test(secret))
+    return { ok: false, code: 'secret_malformed', setup };
+
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const codeVerifier = client.randomPKCECodeVerifier();
+  let authorizeUrl: URL;
+  try {
+    authorizeUrl = await buildAuthorizeUrl(deps.orgs, {
+      domain: setup.connection.domain,
+      clientId: setup.connection.clientId,
+      redirectUri: deps.settings.redirectUri,
+      scopes: setup.request.requestedScopes,
+      state,
+      nonce,
+      codeVerifier,
+    });
+  } catch (error) {
+    if (!isBotError(error)) throw error;
+    deps.logger.warn(
+      { err: error, connectionId: setup.connection.id },
+      'Okta discovery failed at setup',
+    );
+    const code =
+      error.code === 'okta_unreachable' ||
+      error.code === 'okta_unavailable' ||
+      error.code === 'okta_rate_limited' ||
+      error.code === 'okta_bad_response'
+        ? error.code
+        : 'okta_error';
+    return { ok: false, code, setup };
+  }
+
+  const now = deps.now();
+  const begun = deps.authRequests.beginAuthorization(
+    setup.request.id,
+    {
+      state,
+      browserBinding: input.browserBinding,
+      pkceVerifier: codeVerifier,
+      nonce,
+      ...(reuseStored ? {} : { clientSecret: secret }),
+      expiresAt: now + LINK_TTL_MS,
+    },
+    now,
+  );
+  if (!begun.ok) {
+    const code =
+      begun.code === 'not_found'
+        ? 'link_unknown'
+        : begun.code === 'expired'
+          ? 'link_expired'
+          : 'link_used';
+    return { ok: false, code };
+  }
+  deps.audit.record({
+    teamId: setup.request.teamId,
+    connectionId: setup.connection.id,
+    actor: setup.request.slackUserId,
+    action: 'authorization.sent_to_okta',
+    details: { purpose: setup.request.purpose, enteredNew: !reuseStored },
+  });
+  return { ok: true, authorizeUrl: authorizeUrl.href };
+}

@@ -1,0 +1,76 @@
+import type { Connection } from '../db/connectionsRepo.ts';
+import { type FlowDeps, LINK_TTL_MS, setupLinkUrl } from './deps.ts';
+
+export interface SetupLink {
+  connection: Connection;
+  url: string;
+  expiresAt: number;
+  requestedScopes: string[];
+}
+
+export interface NewConnectionInput {
+  teamId: string;
+  actor: string;
+  orgKind: 'home' | 'other';
+  nickname: string;
+  domain: string;
+  clientId: string;
+  notifyChannel: string | null;
+  scopeMode: 'default' | 'custom';
+  scopes: string[];
+}
+
+/**
+ * The last step of the create wizard: a `pending` connection and its authorization
+ * request, and the single-use setup link for the DM. The unique index decides a race
+ * between two admins choosing the same nickname.
+ */
+export function startConnection(
+  deps: FlowDeps,
+  input: NewConnectionInput,
+): { ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' } {
+  const created = deps.connections.createPending({
+    teamId: input.teamId,
+    nickname: input.nickname,
+    orgKind: input.orgKind,
+    domain: input.domain,
+    clientId: input.clientId,
+    scopeMode: input.scopeMode,
+    requestedScopes: input.scopes,
+    createdBy: input.actor,
+    notifyChannel: input.notifyChannel,
+  });
+  if (!created.ok) return created;
+  const { connection } = created;
+  const expiresAt = deps.now() + LINK_TTL_MS;
+  const { linkToken } = deps.authRequests.create({
+    connectionId: connection.id,
+    teamId: input.teamId,
+    purpose: 'create',
+    scopeMode: input.scopeMode,
+    requestedScopes: input.scopes,
+    slackUserId: input.actor,
+    expiresAt,
+    connectionVersion: connection.version,
+  });
+  deps.audit.record({
+    teamId: input.teamId,
+    connectionId: connection.id,
+    actor: input.actor,
+    action: 'connection.created',
+    details: {
+      nickname: connection.nickname,
+      domain: connection.domain,
+      scopes: input.scopes.length,
+    },
+  });
+  return {
+    ok: true,
+    link: {
+      connection,
+      url: setupLinkUrl(deps.settings, linkToken),
+      expiresAt,
+      requestedScopes: input.scopes,
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { App } from '@slack/bolt';
+import { helpMessage } from '../views/helpMessage.ts';
+import { notFoundMessage, refusalMessage } from '../views/notices.ts';
+import type { HandlerDeps } from './deps.ts';
+import { guard } from './guard.ts';
+import { listPage } from './listPage.ts';
+import { openConnectionModal } from './openConnectionModal.ts';
+import { openCreateWizard } from './openCreateWizard.ts';
+import { commandTeamKey, slashCommandBody } from './payloads.ts';
+
+export const COMMAND = '/okta-connect';
+
+/** `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | delete NAME | help]`. */
+export function parseCommandText(text: string): { word: string; name: string } {
+  const [word = '', ...rest] = text.trim().split(/\s+/);
+  return { word: word.toLowerCase(), name: rest.join(' ').trim() };
+}
+
+const NEEDS_NAME = new Set(['reauth', 'scopes', 'delete']);
+
+export function registerCommand(app: App, deps: HandlerDeps): void {
+  app.command(COMMAND, async ({ ack, body, client }) => {
+    const parsed = slashCommandBody.safeParse(body);
+    if (!parsed.success) {
+      await ack(helpMessage());
+      return;
+    }
+    const command = parsed.data;
+    const teamId = commandTeamKey(command);
+    const { word, name } = parseCommandText(command.text);
+    const known = word === '' || word === 'new' || word === 'list' || NEEDS_NAME.has(word);
+    if (!known || word === 'help' || (NEEDS_NAME.has(word) && name === '')) {
+      await ack(helpMessage());
+      return;
+    }
+    const allowed = await guard(
+      deps,
+      { teamId, userId: command.user_id },
+      `command ${word || 'new'}`,
+    );
+    if (!allowed.ok) {
+      await ack(refusalMessage(allowed.code));
+      return;
+    }
+
+    if (word === '' || word === 'new') {
+      await ack();
+      await openCreateWizard(deps, client, {
+        triggerId: command.trigger_id,
+        channelId: command.channel_id,
+      });
+      return;
+    }
+    if (word === 'list') {
+      await ack(listPage(deps, teamId, 1));
+      return;
+    }
+    const connection = deps.flows.connections.findByNickname(teamId, name);
+    if (!connection) {
+      await ack(notFoundMessage(name));
+      return;
+    }
+    await ack();
+    await openConnectionModal(deps, client, {
+      kind: word as 'reauth' | 'scopes' | 'delete',
+      triggerId: command.trigger_id,
+      connection,
+    });
+  });
+}

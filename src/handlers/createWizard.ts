@@ -1,0 +1,234 @@
+import type { App } from '@slack/bolt';
+import { chooseScopes } from '../flows/chooseScopes.ts';
+import { startConnection } from '../flows/startConnection.ts';
+import { validateDetails } from '../flows/validateDetails.ts';
+import { detailsStepView } from '../views/detailsStep.ts';
+import { ACTION, CALLBACK, INPUT, PREREQ } from '../views/ids.ts';
+import { failureMessage } from '../views/messages.ts';
+import { checkDmView, noticeView } from '../views/notices.ts';
+import { orgStepView } from '../views/orgStep.ts';
+import { permissionsStepView } from '../views/permissionsStep.ts';
+import { setupLinkMessage } from '../views/setupLinkMessage.ts';
+import type { HandlerDeps } from './deps.ts';
+import { guard } from './guard.ts';
+import {
+  blockActionsBody,
+  conversationValue,
+  optionValue,
+  optionValues,
+  teamKeyOf,
+  textValue,
+  viewSubmissionBody,
+} from './payloads.ts';
+import { rememberSubmission } from './submissionMemory.ts';
+import { decodeWizard, encodeWizard, type WizardState } from './wizardState.ts';
+
+const ALL_PREREQS = Object.values(PREREQ);
+
+const restart = () => ({
+  response_action: 'update' as const,
+  view: noticeView({
+    title: 'Start again',
+    text: 'This form lost its place (it may be from an older version of the bot).',
+    next: 'Close it and run `/okta-connect` again.',
+  }),
+});
+
+const refused = (code: 'not_allowed' | 'role_unknown') => ({
+  response_action: 'update' as const,
+  view: noticeView(failureMessage(code)),
+});
+
+/**
+ * The create wizard (design §5): target org and prerequisites → details → permissions →
+ * a pending connection and a DM with the setup link. Each step re-checks permission; field
+ * problems come back as inline errors and nothing typed is lost.
+ */
+export function registerCreateWizard(app: App, deps: HandlerDeps): void {
+  const { settings } = deps.flows;
+
+  app.action(INPUT.orgKind, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = blockActionsBody.safeParse(body);
+    if (!parsed.success || !parsed.data.view) return;
+    const { view, actions } = parsed.data;
+    const state = decodeWizard(view.private_metadata);
+    const chosen =
+      actions[0]?.selected_option?.value === 'home' && settings.home ? 'home' : 'other';
+    if (!state) return;
+    const next: WizardState = { ...state, orgKind: chosen };
+    await client.views.update({
+      view_id: view.id,
+      ...(view.hash ? { hash: view.hash } : {}),
+      view: orgStepView({
+        home: settings.home,
+        orgKind: chosen,
+        redirectUri: settings.redirectUri,
+        metadata: encodeWizard(next),
+      }),
+    });
+  });
+
+  app.view(CALLBACK.connectOrg, async ({ ack, body }) => {
+    const parsed = viewSubmissionBody.safeParse(body);
+    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    if (!parsed.success || !state || !teamId) return ack(restart());
+    const allowed = await guard(deps, { teamId, userId: parsed.data.user.id }, 'create: org step');
+    if (!allowed.ok) return ack(refused(allowed.code));
+    const values = parsed.data.view.state.values;
+    const ticked = optionValues(values, INPUT.prereqs);
+    if (!ALL_PREREQS.every((prereq) => ticked.includes(prereq))) {
+      return ack({
+        response_action: 'errors',
+        errors: {
+          [INPUT.prereqs]:
+            'Tick all three: the sign-in only works when they hold. Fix what is missing in Okta first.',
+        },
+      });
+    }
+    const chosen = optionValue(values, INPUT.orgKind);
+    const orgKind = settings.home && (chosen ?? state.orgKind) === 'home' ? 'home' : 'other';
+    const next: WizardState = { ...state, orgKind };
+    await ack({
+      response_action: 'push',
+      view: detailsStepView({
+        orgKind,
+        home: settings.home,
+        initial: {
+          ...(state.nickname ? { nickname: state.nickname } : {}),
+          ...(state.domain ? { domain: state.domain } : {}),
+          clientId: state.clientId ?? (orgKind === 'home' ? (settings.home?.clientId ?? '') : ''),
+          ...(settings.notifyChannel || state.channelId
+            ? { channelId: settings.notifyChannel ?? state.channelId ?? '' }
+            : {}),
+        },
+        metadata: encodeWizard(next),
+      }),
+    });
+  });
+
+  app.view(CALLBACK.connectDetails, async ({ ack, body }) => {
+    const parsed = viewSubmissionBody.safeParse(body);
+    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    if (!parsed.success || !state || !teamId) return ack(restart());
+    const allowed = await guard(
+      deps,
+      { teamId, userId: parsed.data.user.id },
+      'create: details step',
+    );
+    if (!allowed.ok) return ack(refused(allowed.code));
+    const values = parsed.data.view.state.values;
+    const details = validateDetails(deps.flows, {
+      teamId,
+      orgKind: state.orgKind,
+      nickname: textValue(values, INPUT.nickname),
+      domain: textValue(values, INPUT.domain),
+      clientId: textValue(values, INPUT.clientId),
+    });
+    if (!details.ok) return ack({ response_action: 'errors', errors: details.errors });
+    const notifyChannel =
+      conversationValue(values, INPUT.notifyChannel) ?? settings.notifyChannel ?? state.channelId;
+    const next: WizardState = {
+      ...state,
+      nickname: details.nickname,
+      domain: details.domain,
+      clientId: details.clientId,
+      notifyChannel,
+      notes: details.notes,
+    };
+    await ack({
+      response_action: 'push',
+      view: permissionsStepView({
+        purpose: 'create',
+        nickname: details.nickname,
+        domain: details.domain,
+        mode: 'default',
+        defaultScopes: settings.defaultScopes,
+        selected: settings.defaultScopes,
+        notes: details.notes,
+        metadata: encodeWizard(next),
+      }),
+    });
+  });
+
+  app.view(CALLBACK.connectScopes, async ({ ack, body }) => {
+    const parsed = viewSubmissionBody.safeParse(body);
+    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    if (
+      !parsed.success ||
+      !state ||
+      !teamId ||
+      !state.nickname ||
+      !state.domain ||
+      !state.clientId
+    ) {
+      return ack(restart());
+    }
+    const userId = parsed.data.user.id;
+    // Slack may deliver one submission twice (a retry after a slow answer): the second
+    // gets the first one's answer, so there is one connection and one DM.
+    const replay = await rememberSubmission(parsed.data.view.id);
+    if (replay.seen) return ack(replay.response);
+    const allowed = await guard(deps, { teamId, userId }, 'create: permissions step');
+    if (!allowed.ok) return ack(replay.settle(refused(allowed.code)));
+    const values = parsed.data.view.state.values;
+    const scopes = chooseScopes(
+      {
+        mode: optionValue(values, INPUT.scopeMode) === 'custom' ? 'custom' : 'default',
+        picked: optionValues(values, INPUT.scopePick),
+        typed: textValue(values, INPUT.scopeText),
+      },
+      settings.defaultScopes,
+    );
+    if (!scopes.ok)
+      return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
+    const started = startConnection(deps.flows, {
+      teamId,
+      actor: userId,
+      orgKind: state.orgKind,
+      nickname: state.nickname,
+      domain: state.domain,
+      clientId: state.clientId,
+      notifyChannel: state.notifyChannel ?? null,
+      scopeMode: scopes.mode,
+      scopes: scopes.scopes,
+    });
+    if (!started.ok) {
+      return ack(
+        replay.forget({
+          response_action: 'errors' as const,
+          errors: {
+            [INPUT.scopeMode]: `The nickname “${state.nickname}” was just taken by another connection. Go back and pick another.`,
+          },
+        }),
+      );
+    }
+    await ack(
+      replay.settle({
+        response_action: 'update',
+        view: checkDmView({ nickname: state.nickname, purpose: 'create' }),
+      }),
+    );
+    const { link } = started;
+    await deps.notifier.dm(
+      userId,
+      setupLinkMessage({
+        nickname: link.connection.nickname,
+        domain: link.connection.domain,
+        url: link.url,
+        expiresAt: link.expiresAt,
+        purpose: 'create',
+        requestedScopes: link.requestedScopes,
+        unknownScopes: scopes.unknown,
+      }),
+    );
+  });
+
+  // The link button opens the browser; Slack still sends the click, which needs an ack.
+  app.action(ACTION.openSetupLink, async ({ ack }) => {
+    await ack();
+  });
+}

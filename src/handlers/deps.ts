@@ -1,0 +1,13 @@
+import type { AuditRepo } from '../db/auditRepo.ts';
+import type { PermissionCheck } from '../flows/checkPermission.ts';
+import type { FlowDeps } from '../flows/deps.ts';
+import type { Logger } from '../logger.ts';
+import type { Notifier } from '../slackNotifier.ts';
+
+export interface HandlerDeps {
+  flows: FlowDeps;
+  checkPermission: PermissionCheck;
+  notifier: Notifier;
+  audit: AuditRepo;
+  logger: Logger;
+}

@@ -1,0 +1,22 @@
+import type { HandlerDeps } from './deps.ts';
+
+/**
+ * The permission check every command, button and submission goes through. A refusal
+ * is audited with what was attempted, so a workspace can see who tried.
+ */
+export async function guard(
+  deps: HandlerDeps,
+  who: { teamId: string; userId: string },
+  attempted: string,
+): Promise<{ ok: true } | { ok: false; code: 'not_allowed' | 'role_unknown' }> {
+  const result = await deps.checkPermission(who.userId);
+  if (result.ok) return { ok: true };
+  deps.audit.record({
+    teamId: who.teamId,
+    actor: who.userId,
+    action: 'permission.refused',
+    details: { attempted, reason: result.code },
+  });
+  deps.logger.info({ userId: who.userId, attempted, reason: result.code }, 'refused a non-admin');
+  return result;
+}

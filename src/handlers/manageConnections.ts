@@ -1,0 +1,221 @@
+import type { App } from '@slack/bolt';
+import { chooseScopes } from '../flows/chooseScopes.ts';
+import { deleteConnection } from '../flows/deleteConnection.ts';
+import { startReauthorization } from '../flows/startReauthorization.ts';
+import { utcTime } from '../views/formatTime.ts';
+import { ACTION, CALLBACK, INPUT } from '../views/ids.ts';
+import { failureMessage } from '../views/messages.ts';
+import { checkDmView, noticeView, refusalMessage, simpleNotice } from '../views/notices.ts';
+import { setupLinkMessage } from '../views/setupLinkMessage.ts';
+import type { HandlerDeps } from './deps.ts';
+import { guard } from './guard.ts';
+import { listPage } from './listPage.ts';
+import { type ConnectionModalKind, openConnectionModal } from './openConnectionModal.ts';
+import {
+  blockActionsBody,
+  optionValue,
+  optionValues,
+  teamKeyOf,
+  textValue,
+  viewSubmissionBody,
+} from './payloads.ts';
+import { rememberSubmission } from './submissionMemory.ts';
+import { decodeConnectionRef } from './wizardState.ts';
+
+const gone = () => ({
+  response_action: 'update' as const,
+  view: noticeView({
+    title: 'Connection not found',
+    text: 'This connection no longer exists in this workspace (it may have been deleted).',
+    next: 'See `/okta-connect list`.',
+  }),
+});
+
+const BUTTON_MODAL: Record<string, ConnectionModalKind> = {
+  [ACTION.connReauth]: 'reauth',
+  [ACTION.connScopes]: 'scopes',
+  [ACTION.connDelete]: 'delete',
+};
+
+/** Reauthorize, edit scopes, delete, and the list's buttons and pages (design §1 step 8). */
+export function registerManageConnections(app: App, deps: HandlerDeps): void {
+  const { settings } = deps.flows;
+
+  for (const [actionId, kind] of Object.entries(BUTTON_MODAL)) {
+    app.action(actionId, async ({ ack, body, client, respond }) => {
+      await ack();
+      const parsed = blockActionsBody.safeParse(body);
+      const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+      if (!parsed.success || !teamId || !parsed.data.trigger_id) return;
+      const userId = parsed.data.user.id;
+      const allowed = await guard(deps, { teamId, userId }, `button ${kind}`);
+      if (!allowed.ok) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...refusalMessage(allowed.code),
+        });
+        return;
+      }
+      const connection = deps.flows.connections.findById(
+        teamId,
+        parsed.data.actions[0]?.value ?? '',
+      );
+      if (!connection) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...simpleNotice(failureMessage('connection_gone')),
+        });
+        return;
+      }
+      await openConnectionModal(deps, client, {
+        kind,
+        triggerId: parsed.data.trigger_id,
+        connection,
+      });
+    });
+  }
+
+  app.action(ACTION.listPage, async ({ ack, body, respond }) => {
+    await ack();
+    const parsed = blockActionsBody.safeParse(body);
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    if (!parsed.success || !teamId) return;
+    const allowed = await guard(deps, { teamId, userId: parsed.data.user.id }, 'list page');
+    if (!allowed.ok) return;
+    const page = Number.parseInt(parsed.data.actions[0]?.value ?? '1', 10);
+    await respond({ replace_original: true, ...listPage(deps, teamId, page) });
+  });
+
+  for (const [callbackId, editing] of [
+    [CALLBACK.reauthScopes, false],
+    [CALLBACK.editScopes, true],
+  ] as const) {
+    app.view(callbackId, async ({ ack, body }) => {
+      const parsed = viewSubmissionBody.safeParse(body);
+      const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+      const connectionId = parsed.success
+        ? decodeConnectionRef(parsed.data.view.private_metadata)
+        : null;
+      if (!parsed.success || !teamId || !connectionId) return ack(gone());
+      const userId = parsed.data.user.id;
+      const replay = await rememberSubmission(parsed.data.view.id);
+      if (replay.seen) return ack(replay.response);
+      const allowed = await guard(
+        deps,
+        { teamId, userId },
+        editing ? 'edit scopes' : 'reauthorize',
+      );
+      if (!allowed.ok)
+        return ack(
+          replay.settle({
+            response_action: 'update',
+            view: noticeView(failureMessage(allowed.code)),
+          }),
+        );
+      const values = parsed.data.view.state.values;
+      const scopes = chooseScopes(
+        {
+          mode: optionValue(values, INPUT.scopeMode) === 'custom' ? 'custom' : 'default',
+          picked: optionValues(values, INPUT.scopePick),
+          typed: textValue(values, INPUT.scopeText),
+        },
+        settings.defaultScopes,
+      );
+      if (!scopes.ok)
+        return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
+      const started = startReauthorization(deps.flows, {
+        teamId,
+        actor: userId,
+        connectionId,
+        scopes: { scopeMode: scopes.mode, requestedScopes: scopes.scopes },
+        editing,
+      });
+      if (!started.ok) {
+        if (started.code === 'in_progress') {
+          return ack(
+            replay.settle({
+              response_action: 'update',
+              view: noticeView({
+                title: 'Already being reauthorized',
+                text: `Another admin (${started.by}) is reauthorizing this connection right now; their link is open until ${utcTime(started.until)} UTC.`,
+                next: 'Wait for them to finish (or for the link to expire), then check `/okta-connect list`.',
+              }),
+            }),
+          );
+        }
+        return ack(replay.settle(gone()));
+      }
+      const { link } = started;
+      await ack(
+        replay.settle({
+          response_action: 'update',
+          view: checkDmView({ nickname: link.connection.nickname, purpose: 'reauthorize' }),
+        }),
+      );
+      await deps.notifier.dm(
+        userId,
+        setupLinkMessage({
+          nickname: link.connection.nickname,
+          domain: link.connection.domain,
+          url: link.url,
+          expiresAt: link.expiresAt,
+          purpose: 'reauthorize',
+          requestedScopes: link.requestedScopes,
+          unknownScopes: scopes.unknown,
+        }),
+      );
+    });
+  }
+
+  app.view(CALLBACK.deleteConfirm, async ({ ack, body }) => {
+    const parsed = viewSubmissionBody.safeParse(body);
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    const connectionId = parsed.success
+      ? decodeConnectionRef(parsed.data.view.private_metadata)
+      : null;
+    if (!parsed.success || !teamId || !connectionId) return ack(gone());
+    const userId = parsed.data.user.id;
+    const replay = await rememberSubmission(parsed.data.view.id);
+    if (replay.seen) return ack(replay.response);
+    const allowed = await guard(deps, { teamId, userId }, 'delete');
+    if (!allowed.ok)
+      return ack(
+        replay.settle({
+          response_action: 'update',
+          view: noticeView(failureMessage(allowed.code)),
+        }),
+      );
+    // Revoking at Okta can take longer than Slack's 3 seconds: answer first, report by DM.
+    await ack(
+      replay.settle({
+        response_action: 'update',
+        view: noticeView({
+          title: 'Deleting',
+          text: 'The bot is revoking the tokens at Okta, then erasing the stored secret and tokens.',
+          next: 'The result arrives in your DM in a moment.',
+        }),
+      }),
+    );
+    const outcome = await deleteConnection(deps.flows, { teamId, actor: userId, connectionId });
+    await deps.notifier.dm(
+      userId,
+      simpleNotice(
+        outcome.ok
+          ? {
+              title: `Deleted ${outcome.nickname}`,
+              text: `Its tokens were revoked at Okta (${outcome.revoked} revoked) and the stored secret and tokens were erased.`,
+              next: 'Workflows that used it stop working; create a new connection with `/okta-connect new` if needed.',
+            }
+          : outcome.code === 'not_found'
+            ? failureMessage('connection_gone')
+            : {
+                title: `${outcome.nickname} was not deleted`,
+                text: `Okta could not be asked to revoke its tokens (${outcome.reason}), so nothing was erased: a token left valid at Okta is worse than a connection kept.`,
+                next: 'Try again in a few minutes.',
+              },
+      ),
+    );
+  });
+}

@@ -1,0 +1,112 @@
+import type { types } from '@slack/bolt';
+import type { OrgKind } from '../db/connectionModel.ts';
+import { context, type KnownBlock, type ModalView, modal, notesContext, plain } from './blocks.ts';
+import { CALLBACK, INPUT } from './ids.ts';
+import { code, truncate } from './mrkdwn.ts';
+import type { HomeOrg } from './orgStep.ts';
+
+/** What the admin typed before, so going back and forth loses nothing. */
+export interface DetailsInitial {
+  nickname?: string;
+  domain?: string;
+  clientId?: string;
+  channelId?: string;
+}
+
+const MAX = { nickname: 40, domain: 300, clientId: 100 } as const;
+
+/**
+ * Step 2 of the create wizard: nickname, domain (typed only for another org; the home
+ * org's is fixed), client ID and the channel for alerts.
+ */
+export function detailsStepView(input: {
+  orgKind: OrgKind;
+  home: HomeOrg | null;
+  initial: DetailsInitial;
+  notes?: readonly string[];
+  metadata: string;
+}): ModalView {
+  const { initial } = input;
+  const home = input.orgKind === 'home' ? input.home : null;
+  const blocks: KnownBlock[] = [];
+  if (input.notes && input.notes.length > 0) blocks.push(notesContext(input.notes));
+  blocks.push(
+    textInput({
+      id: INPUT.nickname,
+      label: 'Connection nickname',
+      maxLength: MAX.nickname,
+      placeholder: 'e.g. acme-prod',
+      hint: 'Unique in this workspace; letters, digits, spaces, - _ .',
+      initial: initial.nickname,
+    }),
+  );
+  if (home) {
+    blocks.push(context(`Okta org: ${code(home.domain)} (the home org)`));
+  } else {
+    blocks.push(
+      textInput({
+        id: INPUT.domain,
+        label: 'Okta domain',
+        maxLength: MAX.domain,
+        placeholder: 'acme.okta.com',
+        hint: 'Without https:// and without -admin',
+        initial: initial.domain,
+      }),
+    );
+  }
+  blocks.push(
+    textInput({
+      id: INPUT.clientId,
+      label: 'Client ID',
+      maxLength: MAX.clientId,
+      placeholder: '0oa…',
+      hint: 'From the OAuth app’s General tab in Okta (Client Credentials)',
+      initial: initial.clientId ?? home?.clientId ?? undefined,
+    }),
+    {
+      type: 'input',
+      block_id: INPUT.notifyChannel,
+      label: plain('Channel for alerts'),
+      hint: plain('Where the bot says when this connection needs reauthorization'),
+      element: {
+        type: 'conversations_select',
+        action_id: INPUT.notifyChannel,
+        // Slack prefers initial_conversation over the current conversation when both are set.
+        ...(initial.channelId ? { initial_conversation: initial.channelId } : {}),
+        default_to_current_conversation: true,
+        filter: { include: ['public', 'private'], exclude_bot_users: true },
+      },
+    },
+  );
+  return modal({
+    callbackId: CALLBACK.connectDetails,
+    title: 'Connection details',
+    submit: 'Next',
+    close: 'Cancel',
+    metadata: input.metadata,
+    blocks,
+  });
+}
+
+function textInput(spec: {
+  id: string;
+  label: string;
+  maxLength: number;
+  placeholder: string;
+  hint: string;
+  initial: string | undefined;
+}): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: spec.id,
+    label: plain(spec.label),
+    hint: plain(spec.hint),
+    element: {
+      type: 'plain_text_input',
+      action_id: spec.id,
+      max_length: spec.maxLength,
+      placeholder: plain(spec.placeholder, 150),
+      ...(spec.initial ? { initial_value: truncate(spec.initial, spec.maxLength) } : {}),
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { context, header, message, type SlackMessage, section } from './blocks.ts';
+
+const COMMANDS: readonly (readonly [usage: string, what: string])[] = [
+  ['`/okta-connect` or `/okta-connect new`', 'Create a connection to an Okta org, step by step.'],
+  [
+    '`/okta-connect list`',
+    'See this workspace’s connections, their status and buttons to manage them.',
+  ],
+  ['`/okta-connect test NAME`', 'Check that a connection works by calling the Okta API with it.'],
+  [
+    '`/okta-connect reauth NAME`',
+    'Sign in to Okta again for a connection; its scopes are kept unless you change them.',
+  ],
+  [
+    '`/okta-connect scopes NAME`',
+    'Change the scopes a connection asks for; it then needs reauthorizing.',
+  ],
+  ['`/okta-connect delete NAME`', 'Revoke a connection’s tokens at Okta and erase it.'],
+  ['`/okta-connect help`', 'Show this list.'],
+];
+
+/** The commands, one line each; also the answer to words the bot does not know. */
+export function helpMessage(): SlackMessage {
+  return message('Okta connections: /okta-connect new, list, test, reauth, scopes, delete, help.', [
+    header('Okta connections'),
+    section(COMMANDS.map(([usage, what]) => `${usage} — ${what}`).join('\n')),
+    context(
+      'NAME is a connection’s nickname, as shown by `/okta-connect list`. The client secret is never typed into Slack: the bot sends you a private link to its own page for it.',
+    ),
+  ]);
+}

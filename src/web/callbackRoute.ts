@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import { type CallbackOutcome, completeAuthorization } from '../flows/completeAuthorization.ts';
+import type { FlowDeps } from '../flows/deps.ts';
+import type { Notifier } from '../slackNotifier.ts';
+import { warningMessage } from '../views/messages.ts';
+import { resultMessage } from '../views/resultMessage.ts';
+import { parseCookies, sendPage } from './http.ts';
+import { renderResultPage } from './pages/renderResultPage.ts';
+import { problemPage } from './problemPages.ts';
+import { BROWSER_COOKIE } from './setupRoutes.ts';
+
+/** `GET /oauth/okta/callback`: Okta sends the admin's browser back here (design §5). */
+export function callbackRoute(flows: FlowDeps, notifier: Notifier): CustomRoute {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const requested = new URL(req.url ?? '/', 'http://callback.invalid');
+    const query = Object.fromEntries(requested.searchParams);
+    // openid-client compares the redirect URI with the one registered, so the URL is
+    // rebuilt from PUBLIC_URL rather than from what a proxy passed on as Host.
+    const callbackUrl = new URL(flows.settings.redirectUri);
+    callbackUrl.search = requested.search;
+    const outcome = await completeAuthorization(flows, {
+      query,
+      callbackUrl,
+      browserBinding: parseCookies(req.headers.cookie).get(BROWSER_COOKIE),
+    });
+    report(flows, outcome);
+    tell(notifier, outcome);
+    if (outcome.ok) {
+      const { connection } = outcome;
+      return sendPage(
+        res,
+        renderResultPage({
+          nickname: connection.nickname,
+          domain: connection.domain,
+          purpose: outcome.purpose,
+          granted: outcome.granted,
+          dropped: outcome.dropped,
+          warnings: outcome.warnings
+            .filter((warning) => warning.code !== 'scopes_dropped')
+            .map((warning) => warningMessage(warning.code, { scopes: warning.scopes ?? [] })),
+          authorizedLogin: connection.authorizedLogin,
+        }),
+      );
+    }
+    return sendPage(res, problemPage(outcome.code, outcome.facts, outcome.retryUrl));
+  };
+  return {
+    path: '/oauth/okta/callback',
+    method: ['GET'],
+    handler: (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        flows.logger.error({ err: error }, 'callback failed');
+        if (!res.headersSent) sendPage(res, problemPage('okta_error'));
+      });
+    },
+  };
+}
+
+/** Refused callbacks that a person may be behind are audited (design: forged or replayed state). */
+function report(flows: FlowDeps, outcome: CallbackOutcome): void {
+  if (outcome.ok) return;
+  flows.logger.info(
+    { code: outcome.code, connectionId: outcome.connection?.id },
+    'callback did not complete',
+  );
+  if (!outcome.suspicious && outcome.code !== 'state_used') return;
+  flows.audit.record({
+    teamId: outcome.connection?.teamId ?? 'unknown',
+    connectionId: outcome.connection?.id ?? null,
+    actor: outcome.slackUserId ?? 'unknown',
+    action: 'callback.refused',
+    details: { reason: outcome.code },
+  });
+}
+
+/** The same result goes to the admin's DM; the page does not wait for Slack. */
+function tell(notifier: Notifier, outcome: CallbackOutcome): void {
+  if (!outcome.slackUserId || (!outcome.ok && outcome.code === 'state_used')) return;
+  const message = outcome.ok
+    ? resultMessage({
+        ok: true,
+        nickname: outcome.connection.nickname,
+        domain: outcome.connection.domain,
+        purpose: outcome.purpose,
+        granted: outcome.granted,
+        dropped: outcome.dropped,
+        warnings: outcome.warnings,
+        authorizedLogin: outcome.connection.authorizedLogin,
+      })
+    : resultMessage({
+        ok: false,
+        code: outcome.code,
+        facts: outcome.facts,
+        ...(outcome.connection
+          ? { nickname: outcome.connection.nickname, domain: outcome.connection.domain }
+          : {}),
+        ...(outcome.retryUrl ? { retryUrl: outcome.retryUrl } : {}),
+      });
+  void notifier.dm(outcome.slackUserId, message);
+}

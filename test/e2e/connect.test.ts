@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, CLIENT_SECRET, type Harness, ORG, startHarness } from './harness.ts';
+import { authorizeInBrowser, lastDm, linkIn, runWizard } from './journey.ts';
+
+describe('creating a connection end to end', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('walks from the slash command to an active connection with sealed tokens', async () => {
+    const last = await runWizard(h, {
+      scopeMode: 'custom',
+      pick: ['okta.users.read', 'okta.roles.read'],
+      typed: 'okta.apps.read',
+    });
+    expect(last.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'connect_done' } });
+
+    const pending = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'ACME-PROD');
+    expect(pending).toMatchObject({ status: 'pending', domain: ORG });
+    const dm = await lastDm(h, ADMIN, 1);
+    const link = linkIn(dm);
+    expect(link.startsWith(`${h.publicUrl}/connect/`)).toBe(true);
+
+    const { setup, posted, callback } = await authorizeInBrowser(h, link);
+    expect(setup.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(setup.body).toContain(`${h.publicUrl}/oauth/okta/callback`);
+    expect(new URL(posted.location ?? '').origin).toBe(h.okta.origin);
+    expect(callback.status).toBe(200);
+    expect(callback.body).toContain('acme-prod');
+
+    const active = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'acme-prod');
+    expect(active).toMatchObject({
+      status: 'active',
+      authorizedLogin: 'ada@acme.example',
+      authorizedBy: ADMIN,
+      hasRefreshToken: true,
+      hasClientSecret: true,
+    });
+    expect(active?.grantedScopes).toEqual(
+      expect.arrayContaining(['okta.users.read', 'okta.roles.read']),
+    );
+    expect(active?.grantedScopes).not.toContain('okta.apps.read');
+
+    const raw = h.database.sqlite
+      .prepare('SELECT client_secret, access_token, refresh_token FROM connections WHERE id = ?')
+      .get(active?.id) as Record<string, string>;
+    for (const value of Object.values(raw)) expect(value.startsWith('v1.')).toBe(true);
+    expect(JSON.stringify(raw)).not.toContain(CLIENT_SECRET);
+
+    const result = await lastDm(h, ADMIN, 2);
+    const text = JSON.stringify(result.blocks);
+    expect(text).toContain('okta.apps.read');
+    expect(text).toMatch(/Okta API Scopes/);
+  });
+});
