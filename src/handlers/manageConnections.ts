@@ -139,7 +139,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
               response_action: 'update',
               view: noticeView({
                 title: 'Already being reauthorized',
-                text: `Another admin (${started.by}) is reauthorizing this connection right now; their link is open until ${utcTime(started.until)} UTC.`,
+                text: `Another admin (${started.by}) is reauthorizing this connection right now; their link is open until ${utcTime(started.until)}.`,
                 next: 'Wait for them to finish (or for the link to expire), then check `/okta-connect list`.',
               }),
             }),

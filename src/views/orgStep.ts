@@ -55,7 +55,7 @@ export function orgStepView(input: {
     label: { type: 'plain_text', text: 'Before you go on, confirm that' },
     hint: {
       type: 'plain_text',
-      text: 'Tick all three. Okta checks each of them when you sign in, and the bot tells you which one failed.',
+      text: 'Tick all three. If one is not true, the sign-in at Okta fails or grants fewer scopes, and the bot tells you what to fix.',
     },
     element: { type: 'checkboxes', action_id: INPUT.prereqs, options: PREREQ_OPTIONS },
   });

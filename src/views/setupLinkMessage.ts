@@ -10,7 +10,7 @@ import {
 import { utcTime } from './formatTime.ts';
 import { ACTION } from './ids.ts';
 import { warningMessage } from './messages.ts';
-import { bold, code, codeList, escapeValue } from './mrkdwn.ts';
+import { code, codeList, escapeValue } from './mrkdwn.ts';
 import { adminMessageText } from './notices.ts';
 
 export interface SetupLinkInput {
@@ -26,7 +26,7 @@ export interface SetupLinkInput {
 
 /** The DM with the link to the bot's setup page, where the client secret is typed. */
 export function setupLinkMessage(input: SetupLinkInput): SlackMessage {
-  const name = bold(input.nickname, 80);
+  const name = escapeValue(input.nickname, 80);
   const org = code(input.domain, 300);
   const what =
     input.purpose === 'reauthorize'
@@ -59,7 +59,7 @@ export function setupLinkMessage(input: SetupLinkInput): SlackMessage {
   }
   const verb = input.purpose === 'reauthorize' ? 'Reauthorize' : 'Finish connecting';
   return message(
-    `${verb} ${escapeValue(input.nickname, 80)} (${escapeValue(input.domain, 300)}): open the setup link in this message before ${utcTime(input.expiresAt)}.`,
+    `${verb} ${name} (${escapeValue(input.domain, 300)}): open the setup link in this message before ${utcTime(input.expiresAt)}.`,
     blocks,
   );
 }
