@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { App, type CustomRoute, HTTPReceiver, webApi } from '@slack/bolt';
+import { createAlertChannel } from './alertNotifier.ts';
 import { boltLogger } from './boltLogger.ts';
 import type { Config } from './config.ts';
 import { createKeyRing } from './crypto.ts';
@@ -7,11 +10,14 @@ import { createAuditRepo } from './db/auditRepo.ts';
 import { createAuthRequestsRepo } from './db/authRequestsRepo.ts';
 import { createConnectionsRepo } from './db/connectionsRepo.ts';
 import type { DatabaseHandle } from './db/openDatabase.ts';
+import { type AlertChannel, incidentOf, raiseAlert } from './flows/alerts.ts';
 import { createPermissionCheck } from './flows/checkPermission.ts';
 import type { FlowDeps } from './flows/deps.ts';
+import { type HealthScheduler, startHealthScheduler } from './flows/healthSweep.ts';
 import { registerHandlers } from './handlers/register.ts';
 import type { Logger } from './logger.ts';
 import { OktaOrgs } from './okta/oktaOrgs.ts';
+import { RateGate } from './okta/rateGate.ts';
 import { slackDirectory } from './slackDirectory.ts';
 import { createNotifier } from './slackNotifier.ts';
 import { callbackRoute } from './web/callbackRoute.ts';
@@ -30,6 +36,8 @@ export interface BotDeps {
 export interface Bot {
   app: App;
   flows: FlowDeps;
+  health: HealthScheduler;
+  alerts: AlertChannel;
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -39,12 +47,24 @@ export interface Bot {
 export function createBot(config: Config, deps: BotDeps): Bot {
   const now = deps.now ?? Date.now;
   const ring = createKeyRing(config.encryptionKey, config.encryptionKeysPrevious);
+  // Sweep requests per Okta org: a few at a time, never the last tenth of the org's
+  // rate-limit window, which Workflows and other clients share with the bot.
+  const gate = new RateGate({
+    maxInFlight: 4,
+    reserveFraction: 0.1,
+    now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+  });
   const { db } = deps.database;
   const flows: FlowDeps = {
     connections: createConnectionsRepo(db, ring, now),
     authRequests: createAuthRequestsRepo(db, ring, now),
     audit: createAuditRepo(db, now),
-    orgs: new OktaOrgs({ originOverrides: config.originOverrides, now }),
+    orgs: new OktaOrgs({
+      originOverrides: config.originOverrides,
+      now,
+      onResponse: (domain, response) => gate.observe(domain, response.headers),
+    }),
     settings: {
       publicUrl: config.publicUrl,
       redirectUri: config.redirectUri,
@@ -69,6 +89,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   // The pages need to DM before Bolt's App exists (its receiver takes the routes).
   const client = new webApi.WebClient(config.slack.botToken, clientOptions);
   const notifier = createNotifier(client, deps.logger);
+  const alerts = createAlertChannel(client, notifier, deps.logger, now);
   const routes: CustomRoute[] = [
     {
       path: '/healthz',
@@ -76,7 +97,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       handler: healthHandler({ database: () => deps.database.status() }),
     },
     ...setupRoutes(flows),
-    callbackRoute(flows, notifier),
+    callbackRoute(flows, notifier, alerts),
   ];
   const receiver = new HTTPReceiver({
     signingSecret: config.slack.signingSecret ?? '',
@@ -99,20 +120,34 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       now,
     }),
     notifier,
+    alerts,
     audit: flows.audit,
     logger: deps.logger,
+  });
+
+  const health = startHealthScheduler(flows, {
+    intervalMs: config.healthIntervalSeconds * 1000,
+    owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    gate,
+    onNeedsReauth: async (connection) => {
+      const incident = incidentOf(connection, now());
+      if (incident) await raiseAlert(flows, alerts, connection, { ...incident, since: now() });
+    },
   });
 
   let server: Server | undefined;
   return {
     app,
     flows,
+    health,
+    alerts,
     async start() {
       server = (await receiver.start({ port: config.port, host: config.host })) as Server;
       const address = server.address();
       return { port: typeof address === 'object' && address ? address.port : config.port };
     },
     async stop() {
+      await health.stop();
       if (server) await receiver.stop();
       server = undefined;
     },

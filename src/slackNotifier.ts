@@ -4,31 +4,39 @@ import type { SlackMessage } from './views/blocks.ts';
 
 /**
  * Sending messages to Slack for flows and pages that are not answering a Slack request:
- * DMs to admins (setup links, results) and posts in a connection's channel.
+ * DMs to admins (setup links, results, alerts whose channel is gone).
  */
 export interface Notifier {
   /** DMs a user; resolves to false (and logs) when Slack refuses. */
   dm(userId: string, message: SlackMessage): Promise<boolean>;
+  /** Same, returning where the message landed (for later edits), or null. */
+  dmPlace(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string } | null>;
 }
 
 export function createNotifier(client: webApi.WebClient, logger: Logger): Notifier {
   const dmChannels = new Map<string, string>();
-  return {
-    async dm(userId, message) {
-      try {
-        let channel = dmChannels.get(userId);
-        if (!channel) {
-          const opened = await client.conversations.open({ users: userId });
-          channel = opened.channel?.id;
-          if (!channel) throw new Error('conversations.open returned no channel');
-          dmChannels.set(userId, channel);
-        }
-        await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-        return true;
-      } catch (error) {
-        logger.error({ err: error, userId }, 'could not send a DM');
-        return false;
+  const dmPlace = async (userId: string, message: SlackMessage) => {
+    try {
+      let channel = dmChannels.get(userId);
+      if (!channel) {
+        const opened = await client.conversations.open({ users: userId });
+        channel = opened.channel?.id;
+        if (!channel) throw new Error('conversations.open returned no channel');
+        dmChannels.set(userId, channel);
       }
-    },
+      const posted = await client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+      });
+      return posted.ts ? { channel, ts: posted.ts } : null;
+    } catch (error) {
+      logger.error({ err: error, userId }, 'could not send a DM');
+      return null;
+    }
+  };
+  return {
+    dmPlace,
+    dm: async (userId, message) => (await dmPlace(userId, message)) !== null,
   };
 }

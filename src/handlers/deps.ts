@@ -1,4 +1,5 @@
 import type { AuditRepo } from '../db/auditRepo.ts';
+import type { AlertChannel } from '../flows/alerts.ts';
 import type { PermissionCheck } from '../flows/checkPermission.ts';
 import type { FlowDeps } from '../flows/deps.ts';
 import type { Logger } from '../logger.ts';
@@ -8,6 +9,7 @@ export interface HandlerDeps {
   flows: FlowDeps;
   checkPermission: PermissionCheck;
   notifier: Notifier;
+  alerts: AlertChannel;
   audit: AuditRepo;
   logger: Logger;
 }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { incidentOf, raiseAlert } from '../flows/alerts.ts';
 import { chooseScopes } from '../flows/chooseScopes.ts';
 import { deleteConnection } from '../flows/deleteConnection.ts';
 import { startReauthorization } from '../flows/startReauthorization.ts';
@@ -154,6 +155,11 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
           view: checkDmView({ nickname: link.connection.nickname, purpose: 'reauthorize' }),
         }),
       );
+      if (editing) {
+        // The connection stops being refreshed until reauthorized: its channel hears why.
+        const incident = incidentOf(link.connection, deps.flows.now());
+        if (incident) await raiseAlert(deps.flows, deps.alerts, link.connection, incident);
+      }
       await deps.notifier.dm(
         userId,
         setupLinkMessage({

@@ -56,6 +56,7 @@ export async function oktaGet(
   } catch (error) {
     throw mapOktaError(error);
   }
+  orgs.observe(domain, response);
   if (response.status === 429 || response.status >= 500) {
     await response.body?.cancel();
     throw fromStatus(response);

@@ -10,6 +10,8 @@ export interface OktaOrgsOptions {
   originOverrides?: ReadonlyMap<string, string>;
   timeoutSeconds?: number;
   now?: () => number;
+  /** Sees the headers of every answer from an org (rate-limit figures), by domain. */
+  onResponse?: (domain: string, response: Response) => void;
 }
 
 /**
@@ -25,8 +27,10 @@ export class OktaOrgs {
   private readonly overrides: ReadonlyMap<string, string>;
   private readonly timeoutSeconds: number;
   private readonly now: () => number;
+  private readonly onResponse: ((domain: string, response: Response) => void) | undefined;
 
   constructor(options: OktaOrgsOptions = {}) {
+    this.onResponse = options.onResponse;
     this.overrides = options.originOverrides ?? new Map();
     this.timeoutSeconds = options.timeoutSeconds ?? OKTA_TIMEOUT_SECONDS;
     this.now = options.now ?? Date.now;
@@ -56,7 +60,20 @@ export class OktaOrgs {
     );
     config.timeout = this.timeoutSeconds;
     if (origin.startsWith('http:')) client.allowInsecureRequests(config);
+    const observe = this.onResponse;
+    if (observe) {
+      config[client.customFetch] = async (url, options) => {
+        const response = await fetch(url, options as RequestInit);
+        observe(domain, response);
+        return response;
+      };
+    }
     return config;
+  }
+
+  /** Passes an answer obtained outside openid-client (Management API) to the observer. */
+  observe(domain: string, response: Response): void {
+    this.onResponse?.(domain, response);
   }
 
   private async metadata(origin: string): Promise<client.ServerMetadata> {

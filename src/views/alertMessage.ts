@@ -1,5 +1,13 @@
 import type { Connection } from '../db/connectionModel.ts';
-import { actions, button, context, type KnownBlock, message, type SlackMessage, section } from './blocks.ts';
+import {
+  actions,
+  button,
+  context,
+  type KnownBlock,
+  message,
+  type SlackMessage,
+  section,
+} from './blocks.ts';
 import { utcDate, utcTime } from './formatTime.ts';
 import { ACTION } from './ids.ts';
 import { bold, code, escapeValue, mention } from './mrkdwn.ts';
@@ -35,7 +43,14 @@ export function alertMessage(connection: Connection, incident: AlertIncident): S
       `*What broke:* ${escapeValue(incident.text || incident.code, 1000)}\n*Since:* ${utcDate(incident.since)} ${utcTime(incident.since)}\n*What to do:* ${whatToDo(incident, connection.nickname)}`,
     ),
     actions(
-      [button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: connection.id, style: 'primary' })],
+      [
+        button({
+          text: 'Reauthorize',
+          actionId: ACTION.connReauth,
+          value: connection.id,
+          style: 'primary',
+        }),
+      ],
       `alert_actions:${connection.id}`,
     ),
     context(`Created by ${mention(connection.createdBy)} · reason code ${code(incident.code, 60)}`),
@@ -50,7 +65,11 @@ export function alertMessage(connection: Connection, incident: AlertIncident): S
 }
 
 /** The same message once the connection works again. */
-export function resolvedAlertMessage(connection: Connection, fixedBy: string, at: number): SlackMessage {
+export function resolvedAlertMessage(
+  connection: Connection,
+  fixedBy: string,
+  at: number,
+): SlackMessage {
   const name = bold(connection.nickname, 80);
   return message(`${escapeValue(connection.nickname, 80)} is working again`, [
     section(`:white_check_mark: ${name} (${code(connection.domain, 200)}) is working again.`),
@@ -61,6 +80,8 @@ export function resolvedAlertMessage(connection: Connection, fixedBy: string, at
 /** The reply in the alert's thread. */
 export function fixedByReply(connection: Connection, fixedBy: string): SlackMessage {
   return message(`${mention(fixedBy)} reauthorized ${escapeValue(connection.nickname, 80)}`, [
-    section(`${mention(fixedBy)} reauthorized ${bold(connection.nickname, 80)}; the connection is active again.`),
+    section(
+      `${mention(fixedBy)} reauthorized ${bold(connection.nickname, 80)}; the connection is active again.`,
+    ),
   ]);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import { type AlertChannel, resolveAlert } from '../flows/alerts.ts';
 import { type CallbackOutcome, completeAuthorization } from '../flows/completeAuthorization.ts';
 import type { FlowDeps } from '../flows/deps.ts';
 import type { Notifier } from '../slackNotifier.ts';
@@ -11,7 +12,11 @@ import { problemPage } from './problemPages.ts';
 import { BROWSER_COOKIE } from './setupRoutes.ts';
 
 /** `GET /oauth/okta/callback`: Okta sends the admin's browser back here (design §5). */
-export function callbackRoute(flows: FlowDeps, notifier: Notifier): CustomRoute {
+export function callbackRoute(
+  flows: FlowDeps,
+  notifier: Notifier,
+  alerts: AlertChannel,
+): CustomRoute {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requested = new URL(req.url ?? '/', 'http://callback.invalid');
     const query = Object.fromEntries(requested.searchParams);
@@ -26,6 +31,12 @@ export function callbackRoute(flows: FlowDeps, notifier: Notifier): CustomRoute 
     });
     report(flows, outcome);
     tell(notifier, outcome);
+    if (outcome.ok) {
+      // Fire and forget like the DM: the page does not wait for Slack.
+      void resolveAlert(flows, alerts, outcome.connection, outcome.slackUserId).catch(
+        (error: unknown) => flows.logger.warn({ err: error }, 'could not resolve the alert'),
+      );
+    }
     if (outcome.ok) {
       const { connection } = outcome;
       return sendPage(

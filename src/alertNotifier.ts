@@ -1,0 +1,91 @@
+import type { webApi } from '@slack/bolt';
+import type { Connection } from './db/connectionsRepo.ts';
+import type { AlertChannel, AlertPlace, Incident } from './flows/alerts.ts';
+import type { Logger } from './logger.ts';
+import type { Notifier } from './slackNotifier.ts';
+import { alertMessage, fixedByReply, resolvedAlertMessage } from './views/alertMessage.ts';
+
+/** Slack errors that mean the channel cannot take the alert: the creator gets a DM instead. */
+const CHANNEL_GONE = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'restricted_action',
+]);
+
+function slackError(error: unknown): string {
+  return (error as { data?: { error?: string } }).data?.error ?? 'unknown';
+}
+
+/** Posts, edits and resolves alerts in Slack (the flow decides when). */
+export function createAlertChannel(
+  client: webApi.WebClient,
+  notifier: Notifier,
+  logger: Logger,
+  now: () => number,
+): AlertChannel {
+  const dmFallback = async (
+    connection: Connection,
+    incident: Incident,
+  ): Promise<AlertPlace | null> => {
+    const place = await notifier.dmPlace(connection.createdBy, alertMessage(connection, incident));
+    return place;
+  };
+  return {
+    async open(connection, incident) {
+      if (!connection.notifyChannel) return dmFallback(connection, incident);
+      const text = alertMessage(connection, incident);
+      try {
+        const posted = await client.chat.postMessage({
+          channel: connection.notifyChannel,
+          ...text,
+        });
+        if (posted.ts && posted.channel) return { channel: posted.channel, ts: posted.ts };
+      } catch (error) {
+        const code = slackError(error);
+        logger.error(
+          { connectionId: connection.id, channel: connection.notifyChannel, error: code },
+          CHANNEL_GONE.has(code)
+            ? 'alert channel unavailable; sending the alert to the creator by DM'
+            : 'could not post the alert; sending it to the creator by DM',
+        );
+      }
+      return dmFallback(connection, incident);
+    },
+    async edit(connection, place, incident) {
+      try {
+        await client.chat.update({
+          channel: place.channel,
+          ts: place.ts,
+          ...alertMessage(connection, incident),
+        });
+        return true;
+      } catch (error) {
+        logger.warn(
+          { connectionId: connection.id, error: slackError(error) },
+          'could not edit the alert',
+        );
+        return false;
+      }
+    },
+    async resolve(connection, place, fixedBy) {
+      try {
+        await client.chat.update({
+          channel: place.channel,
+          ts: place.ts,
+          ...resolvedAlertMessage(connection, fixedBy, now()),
+        });
+        await client.chat.postMessage({
+          channel: place.channel,
+          thread_ts: place.ts,
+          ...fixedByReply(connection, fixedBy),
+        });
+      } catch (error) {
+        logger.warn(
+          { connectionId: connection.id, error: slackError(error) },
+          'could not mark the alert resolved',
+        );
+      }
+    },
+  };
+}

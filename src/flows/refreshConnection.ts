@@ -1,0 +1,152 @@
+import type { Connection } from '../db/connectionsRepo.ts';
+import { type BotError, isBotError } from '../errors.ts';
+import { refreshTokens } from '../okta/refreshTokens.ts';
+import type { FlowDeps } from './deps.ts';
+
+/** Refresh when the access token has less than this left (issue: "expires within 10 minutes"). */
+export const REFRESH_BEFORE_EXPIRY_MS = 10 * 60 * 1000;
+/**
+ * Okta's refresh tokens lapse when unused and a revoked one shows only when used: a
+ * connection is touched at least daily so an admin hears of a problem before a workflow
+ * does.
+ */
+export const CHECK_AT_LEAST_EVERY_MS = 24 * 60 * 60 * 1000;
+/** Okta's answer codes after which only an admin can help. */
+const NEEDS_ADMIN = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
+
+export type RefreshOutcome =
+  | { kind: 'refreshed'; connection: Connection; rotated: boolean }
+  | { kind: 'fresh'; connection: Connection }
+  | { kind: 'busy' }
+  | { kind: 'skipped'; reason: 'not_active' | 'gone' | 'no_refresh_token' }
+  | { kind: 'needs_reauth'; connection: Connection; code: string }
+  | { kind: 'lease_lost' }
+  | { kind: 'failed'; error: BotError };
+
+/** The words stored as the reason when Okta refuses a refresh. */
+export function refusalText(code: string): string {
+  switch (code) {
+    case 'invalid_grant':
+      return 'Okta refused the refresh token (invalid or expired): it was revoked, expired, or the admin’s access changed.';
+    case 'invalid_client':
+      return 'Okta refused the client credentials: the client secret was changed or the app was removed.';
+    default:
+      return 'Okta no longer lets the app use refresh tokens (Refresh Token grant type turned off).';
+  }
+}
+
+function isDue(connection: Connection, now: number, force: boolean): boolean {
+  if (force) return true;
+  if (connection.accessExpiresAt === null || connection.lastCheckedAt === null) return true;
+  return (
+    connection.accessExpiresAt - now <= REFRESH_BEFORE_EXPIRY_MS ||
+    now - connection.lastCheckedAt >= CHECK_AT_LEAST_EVERY_MS
+  );
+}
+
+/**
+ * Refreshes one connection's access token under the row's lease (design §5): one
+ * refresher per connection across every process on the database. After taking the
+ * lease the row is read again, since another process may have refreshed it a moment
+ * ago; the new refresh token is written in the same statement that releases the lease,
+ * before anything else happens with it, because Okta has already spent the old one.
+ */
+export async function refreshConnection(
+  deps: FlowDeps,
+  target: { teamId: string; id: string },
+  options: { owner: string; force?: boolean; onOktaCall?: () => Promise<() => void> },
+): Promise<RefreshOutcome> {
+  const now = deps.now();
+  if (!deps.connections.tryTakeLease(target.id, options.owner, now)) {
+    const current = deps.connections.findById(target.teamId, target.id);
+    if (!current) return { kind: 'skipped', reason: 'gone' };
+    return current.status === 'active'
+      ? { kind: 'busy' }
+      : { kind: 'skipped', reason: 'not_active' };
+  }
+  const connection = deps.connections.findById(target.teamId, target.id);
+  if (!connection || connection.status !== 'active') {
+    deps.connections.releaseLease(target.id, options.owner);
+    return { kind: 'skipped', reason: connection ? 'not_active' : 'gone' };
+  }
+  if (!isDue(connection, now, options.force ?? false)) {
+    deps.connections.releaseLease(target.id, options.owner);
+    return { kind: 'fresh', connection };
+  }
+  const secrets = deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
+  if (!secrets?.refreshToken || !secrets.clientSecret) {
+    deps.connections.releaseLease(target.id, options.owner);
+    return { kind: 'skipped', reason: 'no_refresh_token' };
+  }
+
+  const done = options.onOktaCall ? await options.onOktaCall() : undefined;
+  let refreshed: Awaited<ReturnType<typeof refreshTokens>>;
+  try {
+    refreshed = await refreshTokens(deps.orgs, {
+      domain: connection.domain,
+      clientId: connection.clientId,
+      clientSecret: secrets.clientSecret,
+      refreshToken: secrets.refreshToken,
+      now: deps.now,
+    });
+  } catch (error) {
+    done?.();
+    if (!isBotError(error)) {
+      deps.connections.releaseLease(target.id, options.owner);
+      throw error;
+    }
+    if (NEEDS_ADMIN.has(error.code)) {
+      const marked = deps.connections.markNeedsReauth(
+        connection.id,
+        error.code,
+        refusalText(error.code),
+      );
+      deps.audit.record({
+        teamId: connection.teamId,
+        connectionId: connection.id,
+        actor: 'system',
+        action: 'connection.needs_reauth',
+        details: { reason: error.code },
+      });
+      return marked.ok
+        ? { kind: 'needs_reauth', connection: marked.connection, code: error.code }
+        : { kind: 'skipped', reason: 'gone' };
+    }
+    deps.connections.recordFailure(connection.id, describeFailure(error));
+    deps.connections.releaseLease(target.id, options.owner);
+    return { kind: 'failed', error };
+  }
+  done?.();
+  const saved = deps.connections.saveRefreshedTokensAndRelease(connection.id, options.owner, {
+    accessToken: refreshed.accessToken,
+    refreshToken: refreshed.refreshToken,
+    accessExpiresAt: refreshed.accessExpiresAt,
+    ...(refreshed.grantedScopes ? { grantedScopes: refreshed.grantedScopes } : {}),
+  });
+  if (!saved) {
+    // A reauthorization or deletion replaced this chain while Okta answered; the new
+    // tokens belong to nothing now.
+    deps.logger.warn(
+      { connectionId: connection.id },
+      'refresh finished after the lease was taken away',
+    );
+    return { kind: 'lease_lost' };
+  }
+  const after = deps.connections.findById(connection.teamId, connection.id) ?? connection;
+  return { kind: 'refreshed', connection: after, rotated: refreshed.refreshToken !== null };
+}
+
+/** A short reason for admins and logs: never a body or a token. */
+export function describeFailure(error: BotError): string {
+  const status = error.details.status;
+  switch (error.code) {
+    case 'okta_unreachable':
+      return 'Okta could not be reached';
+    case 'okta_unavailable':
+      return `Okta answered with a server error${status ? ` (HTTP ${status})` : ''}`;
+    case 'okta_rate_limited':
+      return 'Okta rate limited the bot (HTTP 429)';
+    default:
+      return `Okta answered ${error.code}`;
+  }
+}
