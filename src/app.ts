@@ -31,6 +31,8 @@ export interface BotDeps {
   logger: Logger;
   database: DatabaseHandle;
   now?: () => number;
+  /** How background work waits (the rate gate, retries); tests move a clock instead. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Bot {
@@ -38,6 +40,8 @@ export interface Bot {
   flows: FlowDeps;
   health: HealthScheduler;
   alerts: AlertChannel;
+  /** Keeps background calls within each Okta org's rate limit. */
+  gate: RateGate;
   /** Starts listening; resolves with the bound port (useful with PORT=0). */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -49,12 +53,9 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   const ring = createKeyRing(config.encryptionKey, config.encryptionKeysPrevious);
   // Sweep requests per Okta org: a few at a time, never the last tenth of the org's
   // rate-limit window, which Workflows and other clients share with the bot.
-  const gate = new RateGate({
-    maxInFlight: 4,
-    reserveFraction: 0.1,
-    now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
-  });
+  const sleep =
+    deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+  const gate = new RateGate({ maxInFlight: 4, reserveFraction: 0.1, now, sleep });
   const { db } = deps.database;
   const flows: FlowDeps = {
     connections: createConnectionsRepo(db, ring, now),
@@ -129,6 +130,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     intervalMs: config.healthIntervalSeconds * 1000,
     owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     gate,
+    sleep,
     onNeedsReauth: async (connection) => {
       const incident = incidentOf(connection, now());
       if (incident) await raiseAlert(flows, alerts, connection, { ...incident, since: now() });
@@ -141,6 +143,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     flows,
     health,
     alerts,
+    gate,
     async start() {
       server = (await receiver.start({ port: config.port, host: config.host })) as Server;
       const address = server.address();

@@ -4,6 +4,7 @@ import type { Connection } from '../db/connectionsRepo.ts';
 import { type BotError, isBotError } from '../errors.ts';
 import { exchangeCode, type GrantedTokens, revokeToken } from '../okta/authorizationCode.ts';
 import { listUserRoleTypes } from '../okta/managementApi.ts';
+import { isKnownScope } from '../okta/scopeCatalog.ts';
 import type { FailureCode, FailureFacts, WarningCode } from '../views/messages.ts';
 import type { FlowDeps } from './deps.ts';
 import { type ReauthStart, startReauthorization } from './startReauthorization.ts';
@@ -276,10 +277,16 @@ function freshLink(
   return `${deps.settings.publicUrl}/connect/${retry.linkToken}`;
 }
 
-/** Okta's invalid_scope description does not always name the scope; name it when only one is unknown to Okta's catalog. */
+/**
+ * Okta's invalid_scope description does not name the scope ("The requested scope is
+ * invalid, unknown, or malformed."); when it does not, name the one requested scope that
+ * is outside the bot's catalog, which is the one Okta does not know.
+ */
 function scopeNamedIn(description: string | undefined, request: AuthRequest): string | undefined {
   const named = request.requestedScopes.find((scope) => description?.includes(scope));
-  return named;
+  if (named) return named;
+  const unknown = request.requestedScopes.filter((scope) => !isKnownScope(scope));
+  return unknown.length === 1 ? unknown[0] : undefined;
 }
 
 async function checkSuperAdmin(
@@ -291,6 +298,9 @@ async function checkSuperAdmin(
     return [{ code: 'roles_unchecked' }];
   try {
     const roles = await listUserRoleTypes(deps.orgs, domain, tokens.accessToken, tokens.sub);
+    // Okta refuses admin-only calls with E0000006 to an account that has no admin role
+    // at all: that answer is itself proof the account is not a super admin.
+    if (!roles.ok && roles.code === 'forbidden_by_role') return [{ code: 'not_super_admin' }];
     if (!roles.ok) return [{ code: 'roles_unchecked' }];
     return roles.types.includes('SUPER_ADMIN') ? [] : [{ code: 'not_super_admin' }];
   } catch (error) {

@@ -4,6 +4,7 @@ import type { FlowDeps } from './deps.ts';
 import {
   CHECK_AT_LEAST_EVERY_MS,
   REFRESH_BEFORE_EXPIRY_MS,
+  describeFailure,
   type RefreshOutcome,
   refreshConnection,
 } from './refreshConnection.ts';
@@ -150,6 +151,7 @@ async function sweepOne(
       case 'failed': {
         if (!outcome.error.retryable || attempt >= retries || options.signal?.aborted) {
           report.failed += 1;
+          deps.connections.recordFailure(connection.id, describeFailure(outcome.error));
           deps.logger.warn(
             { connectionId: connection.id, code: outcome.error.code, attempts: attempt + 1 },
             'refresh failed; will try again next sweep',

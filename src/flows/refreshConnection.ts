@@ -112,7 +112,7 @@ export async function refreshConnection(
         ? { kind: 'needs_reauth', connection: marked.connection, code: error.code }
         : { kind: 'skipped', reason: 'gone' };
     }
-    deps.connections.recordFailure(connection.id, describeFailure(error));
+    // Not counted here: a caller that retries counts the failure once it gives up.
     deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'failed', error };
   }

@@ -89,7 +89,9 @@ export class RateGate {
     if (!headers.has('x-rate-limit-remaining') || !Number.isFinite(remaining)) return;
     const state = this.state(org);
     if (Number.isFinite(limit) && limit > 0) state.limit = limit;
-    const resetAt = Number.isFinite(reset) && reset > 0 ? reset * 1000 : null;
+    // The reset is given in whole seconds: wait to the end of that second, or the first
+    // request of the "new" window can land in the old one.
+    const resetAt = Number.isFinite(reset) && reset > 0 ? (reset + 1) * 1000 : null;
     // Answers can arrive out of order: within one window, the lowest count is the truest.
     if (state.resetAt === resetAt && state.remaining !== null) {
       state.remaining = Math.min(state.remaining, remaining);

@@ -55,6 +55,12 @@ export interface HarnessOptions {
   roles?: RoleType[];
   grantTypes?: ('authorization_code' | 'refresh_token')[];
   databasePath?: string;
+  /** The bot's clock (epoch ms), so a test can move time without fake timers. */
+  now?: () => number;
+  /** How the bot's background work waits; a test can move its clocks instead. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The Okta app's refresh token policy (default: Okta's STATIC for web apps). */
+  refreshToken?: { rotation: 'STATIC' | 'ROTATE'; leewaySeconds?: number };
 }
 
 /** The bot as it runs, over real HTTP, between the Okta peer and the Slack stand-in. */
@@ -84,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       'okta.roles.read',
       'okta.logs.read',
     ],
+    ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
   });
   const oktaUser = okta.addUser({
     login: 'ada@acme.example',
@@ -114,7 +121,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const database = openDatabase(databasePath);
-  const bot = createBot(result.config, { logger: createLogger('debug', sink), database });
+  const bot = createBot(result.config, {
+    logger: createLogger('debug', sink),
+    database,
+    now: options.now,
+    sleep: options.sleep,
+  });
   await bot.start();
   const requestUrl = `${publicUrl}/slack/events`;
   const user = (userId: string, teamId?: string) =>
