@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { App, type CustomRoute, HTTPReceiver, webApi } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { createAlertChannel } from './alertNotifier.ts';
 import { boltLogger } from './boltLogger.ts';
 import type { Config } from './config.ts';
@@ -13,19 +12,26 @@ import type { DatabaseHandle } from './db/openDatabase.ts';
 import { type AlertChannel, incidentOf, raiseAlert } from './flows/alerts.ts';
 import { createPermissionCheck } from './flows/checkPermission.ts';
 import type { FlowDeps } from './flows/deps.ts';
-import { type HealthScheduler, startHealthScheduler } from './flows/healthSweep.ts';
+import {
+  type HealthScheduler,
+  type SweepReport,
+  startHealthScheduler,
+} from './flows/healthSweep.ts';
 import { registerHandlers } from './handlers/register.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { OktaOrgs } from './okta/oktaOrgs.ts';
 import { RateGate } from './okta/rateGate.ts';
 import { slackDirectory } from './slackDirectory.ts';
 import { createNotifier } from './slackNotifier.ts';
 import { callbackRoute } from './web/callbackRoute.ts';
-import { healthHandler } from './web/health.ts';
+import { healthRoutes } from './web/health.ts';
+import { createWebServer, type WebServer } from './web/server.ts';
 import { setupRoutes } from './web/setupRoutes.ts';
 
 /** Slack never sends more than a few hundred kB; anything larger is refused with 413. */
 const SLACK_BODY_LIMIT_BYTES = 1024 * 1024;
+const SLACK_PATH = '/slack/events';
 
 export interface BotDeps {
   logger: Logger;
@@ -42,19 +48,22 @@ export interface Bot {
   alerts: AlertChannel;
   /** Keeps background calls within each Okta org's rate limit. */
   gate: RateGate;
-  /** Starts listening; resolves with the bound port (useful with PORT=0). */
+  metrics: Metrics;
+  /** Starts listening (and, in Socket Mode, connects); resolves with the bound port. */
   start(): Promise<{ port: number }>;
-  stop(): Promise<void>;
+  /** Stops taking requests, lets those under way and the current sweep step finish (bounded). */
+  stop(graceMs?: number): Promise<void>;
 }
 
-/** The composition root: repositories, flows, Bolt with its receiver, and the bot's pages. */
+/** The composition root: repositories, flows, Bolt with its receiver, the bot's pages. */
 export function createBot(config: Config, deps: BotDeps): Bot {
   const now = deps.now ?? Date.now;
+  const sleep =
+    deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+  const metrics = createMetrics({ connectionsByStatus: () => flows.connections.countByStatus() });
   const ring = createKeyRing(config.encryptionKey, config.encryptionKeysPrevious);
   // Sweep requests per Okta org: a few at a time, never the last tenth of the org's
   // rate-limit window, which Workflows and other clients share with the bot.
-  const sleep =
-    deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
   const gate = new RateGate({ maxInFlight: 4, reserveFraction: 0.1, now, sleep });
   const { db } = deps.database;
   const flows: FlowDeps = {
@@ -64,7 +73,10 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     orgs: new OktaOrgs({
       originOverrides: config.originOverrides,
       now,
-      onResponse: (domain, response) => gate.observe(domain, response.headers),
+      onResponse: (domain, response) => {
+        gate.observe(domain, response.headers);
+        if (response.status >= 400) metrics.oktaErrors.inc({ code: String(response.status) });
+      },
     }),
     settings: {
       publicUrl: config.publicUrl,
@@ -87,31 +99,38 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
     timeout: 5000,
   };
-  // The pages need to DM before Bolt's App exists (its receiver takes the routes).
   const client = new webApi.WebClient(config.slack.botToken, clientOptions);
-  const notifier = createNotifier(client, deps.logger);
+  const notifier = createNotifier(client, deps.logger, metrics);
   const alerts = createAlertChannel(client, notifier, deps.logger, now);
-  const routes: CustomRoute[] = [
-    {
-      path: '/healthz',
-      method: ['GET'],
-      handler: healthHandler({ database: () => deps.database.status() }),
-    },
-    ...setupRoutes(flows),
-    callbackRoute(flows, notifier, alerts),
-  ];
-  const receiver = new HTTPReceiver({
-    signingSecret: config.slack.signingSecret ?? '',
-    endpoints: ['/slack/events'],
-    customRoutes: routes,
-    logger,
-    bodyLimit: SLACK_BODY_LIMIT_BYTES,
-  });
+
+  const socketMode = config.slack.appToken !== null;
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken ?? '',
+        logger,
+        installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        endpoints: [SLACK_PATH],
+        logger,
+        bodyLimit: SLACK_BODY_LIMIT_BYTES,
+      });
+  // Initialized in start(): Bolt checks the bot token with auth.test there, so a refused
+  // token is an error start() can report instead of an unhandled rejection.
   const app = new App({
     token: config.slack.botToken,
     receiver,
     logger,
     clientOptions,
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    const code =
+      (error as { data?: { error?: string }; code?: string }).data?.error ??
+      (error as { code?: string }).code;
+    metrics.slackErrors.inc({ code: code ?? 'unknown' });
+    deps.logger.error({ err: error }, 'Slack listener failed');
   });
   registerHandlers(app, {
     flows,
@@ -135,24 +154,48 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       const incident = incidentOf(connection, now());
       if (incident) await raiseAlert(flows, alerts, connection, { ...incident, since: now() });
     },
+    onReport: (report: SweepReport, seconds: number) => {
+      metrics.flowDuration.observe({ flow: 'health_sweep' }, seconds);
+      for (const outcome of ['refreshed', 'needsReauth', 'failed', 'busy', 'retries'] as const) {
+        if (report[outcome] > 0) metrics.refreshes.inc({ outcome }, report[outcome]);
+      }
+    },
   });
 
-  let server: Server | undefined;
+  const routes: CustomRoute[] = [
+    ...healthRoutes({
+      database: () => deps.database.status(),
+      scheduler: () => health.running(),
+      metrics: () => metrics.registry,
+    }),
+    ...setupRoutes(flows),
+    callbackRoute(flows, notifier, alerts),
+  ];
+  const web: WebServer = createWebServer({
+    routes,
+    ...(receiver instanceof HTTPReceiver
+      ? { slack: { path: SLACK_PATH, listener: receiver.requestListener } }
+      : {}),
+    logger: deps.logger,
+    metrics,
+  });
+
   return {
     app,
     flows,
     health,
     alerts,
     gate,
+    metrics,
     async start() {
-      server = (await receiver.start({ port: config.port, host: config.host })) as Server;
-      const address = server.address();
-      return { port: typeof address === 'object' && address ? address.port : config.port };
+      await app.init();
+      const port = await web.listen(config.port, config.host);
+      if (receiver instanceof SocketModeReceiver) await receiver.start();
+      return { port };
     },
-    async stop() {
-      await health.stop();
-      if (server) await receiver.stop();
-      server = undefined;
+    async stop(graceMs = 10_000) {
+      await Promise.all([web.close(graceMs), health.stop(graceMs)]);
+      if (receiver instanceof SocketModeReceiver) await receiver.stop();
     },
   };
 }

@@ -140,6 +140,18 @@ function decodeKey(text: string): Buffer | null {
   return key.length === 32 ? key : null;
 }
 
+/** `ENCRYPTION_KEY_PREVIOUS`: a comma list of older keys, still accepted for reading. */
+function decodePreviousKeys(text: string | undefined, problems: string[]): Buffer[] {
+  const keys: Buffer[] = [];
+  for (const [index, entry] of (text ?? '').split(',').entries()) {
+    if (entry.trim() === '') continue;
+    const key = decodeKey(entry);
+    if (key) keys.push(key);
+    else problems.push(`ENCRYPTION_KEY_PREVIOUS: entry ${index + 1} is not base64 of 32 bytes`);
+  }
+  return keys;
+}
+
 function parseOverrides(text: string, problems: string[]): Map<string, string> {
   const overrides = new Map<string, string>();
   let parsed: unknown;
@@ -205,7 +217,8 @@ export function loadConfig(env: Env): ConfigResult {
   const production = nodeEnv === 'production';
 
   const appToken = e.SLACK_APP_TOKEN ?? null;
-  if (!appToken && !e.SLACK_SIGNING_SECRET) {
+  // Only when absent: a malformed one was reported above already.
+  if (!appToken && !e.SLACK_SIGNING_SECRET && !badKeys.has('SLACK_SIGNING_SECRET')) {
     problems.push(
       'SLACK_SIGNING_SECRET: missing: the signing secret from your Slack app (Basic Information); ' +
         'required unless SLACK_APP_TOKEN selects Socket Mode',
@@ -272,13 +285,7 @@ export function loadConfig(env: Env): ConfigResult {
   } else if (problems.length === 0) {
     encryptionKey = localKey(databasePath, warnings, problems);
   }
-  const encryptionKeysPrevious: Buffer[] = [];
-  for (const [index, text] of (e.ENCRYPTION_KEY_PREVIOUS ?? '').split(',').entries()) {
-    if (text.trim() === '') continue;
-    const key = decodeKey(text);
-    if (key) encryptionKeysPrevious.push(key);
-    else problems.push(`ENCRYPTION_KEY_PREVIOUS: entry ${index + 1} is not base64 of 32 bytes`);
-  }
+  const encryptionKeysPrevious = decodePreviousKeys(e.ENCRYPTION_KEY_PREVIOUS, problems);
 
   if (problems.length > 0 || !encryptionKey || !e.SLACK_BOT_TOKEN) return { ok: false, problems };
 
@@ -319,4 +326,82 @@ export function describeProblems(problems: readonly string[]): string {
     ...problems.map((problem) => `  - ${problem}`),
     README_CONFIG_POINTER,
   ].join('\n');
+}
+
+/** The database and key settings alone, for tools that work on the store without Slack. */
+export interface StoreConfig {
+  databasePath: string;
+  encryptionKey: Buffer;
+  encryptionKeysPrevious: Buffer[];
+}
+
+export type StoreConfigResult =
+  | { ok: true; config: StoreConfig }
+  | { ok: false; problems: string[] };
+
+const storeEnvSchema = envSchema.pick({
+  DATABASE_PATH: true,
+  ENCRYPTION_KEY: true,
+  ENCRYPTION_KEY_PREVIOUS: true,
+});
+
+/**
+ * `DATABASE_PATH`, `ENCRYPTION_KEY` and `ENCRYPTION_KEY_PREVIOUS` with the forms and
+ * defaults of `loadConfig`, for `npm run rotate-key`. One difference: `ENCRYPTION_KEY` is
+ * required. A tool that re-seals every secret must be told which key to seal with; reading
+ * or generating the data folder's key file, as the bot does outside production, could
+ * quietly re-seal everything with a key nobody meant to use.
+ */
+export function loadStoreConfig(env: Env): StoreConfigResult {
+  const e = storeEnvSchema.parse(env);
+  const problems: string[] = [];
+  const encryptionKey = e.ENCRYPTION_KEY ? decodeKey(e.ENCRYPTION_KEY) : null;
+  if (!e.ENCRYPTION_KEY) {
+    problems.push(
+      'ENCRYPTION_KEY: missing: the key to seal with, base64 of 32 random bytes (openssl rand -base64 32); ' +
+        'the generated data/encryption.key is never used here: to rotate away from it, put its content in ENCRYPTION_KEY_PREVIOUS',
+    );
+  } else if (!encryptionKey) {
+    problems.push(
+      'ENCRYPTION_KEY: expected base64 of 32 random bytes (make one with: openssl rand -base64 32)',
+    );
+  }
+  const encryptionKeysPrevious = decodePreviousKeys(e.ENCRYPTION_KEY_PREVIOUS, problems);
+  if (problems.length > 0 || !encryptionKey) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      databasePath: e.DATABASE_PATH ?? './data/okta-connect.sqlite',
+      encryptionKey,
+      encryptionKeysPrevious,
+    },
+  };
+}
+
+/** Slack errors that mean the bot token itself was refused. */
+const TOKEN_REFUSED = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+
+/** The text printed when the bot cannot start although its configuration parsed. */
+export function describeStartFailure(error: unknown, apiUrl: string): string {
+  const slackCode = (error as { data?: { error?: string } }).data?.error;
+  if (slackCode && TOKEN_REFUSED.has(slackCode)) {
+    return describeProblems([
+      `SLACK_BOT_TOKEN: Slack refused it (${slackCode}). Copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page, and reinstall the app if it was revoked.`,
+    ]);
+  }
+  if (slackCode)
+    return `okta-connect cannot start: Slack answered ${slackCode} when checking the bot token.`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    return describeProblems([
+      `PORT: cannot listen (${code}); choose another port or stop what uses it`,
+    ]);
+  }
+  return `okta-connect cannot start: Slack could not be reached at ${apiUrl} (${(error as Error).message}). Check SLACK_API_URL and the network, then start again.`;
 }

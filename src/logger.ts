@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { currentContext } from './requestContext.ts';
 
 export type { Logger };
 
@@ -48,6 +49,8 @@ export function createLogger(
     base: { service: 'okta-connect' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Every line carries the id of the request or job it belongs to.
+    mixin: () => currentContext(),
   };
   return destination ? pino(options, destination) : pino(options);
 }

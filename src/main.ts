@@ -1,5 +1,5 @@
 import { createBot } from './app.ts';
-import { describeProblems, loadConfig } from './config.ts';
+import { describeProblems, describeStartFailure, loadConfig } from './config.ts';
 import { openDatabase } from './db/openDatabase.ts';
 import { createLogger } from './logger.ts';
 
@@ -23,7 +23,14 @@ const database = openDatabase(config.databasePath);
 logger.info({ database: database.status(), path: config.databasePath }, 'database ready');
 
 const bot = createBot(config, { logger, database });
-const { port } = await bot.start();
+let port: number;
+try {
+  ({ port } = await bot.start());
+} catch (error) {
+  process.stderr.write(`${describeStartFailure(error, config.slack.apiUrl)}\n`);
+  database.close();
+  process.exit(1);
+}
 logger.info(
   { port, publicUrl: config.publicUrl, redirectUri: config.redirectUri },
   'okta-connect is listening',

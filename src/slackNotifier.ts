@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { SlackMessage } from './views/blocks.ts';
 
 /**
@@ -13,7 +14,11 @@ export interface Notifier {
   dmPlace(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string } | null>;
 }
 
-export function createNotifier(client: webApi.WebClient, logger: Logger): Notifier {
+export function createNotifier(
+  client: webApi.WebClient,
+  logger: Logger,
+  metrics?: Metrics,
+): Notifier {
   const dmChannels = new Map<string, string>();
   const dmPlace = async (userId: string, message: SlackMessage) => {
     try {
@@ -31,6 +36,9 @@ export function createNotifier(client: webApi.WebClient, logger: Logger): Notifi
       });
       return posted.ts ? { channel, ts: posted.ts } : null;
     } catch (error) {
+      metrics?.slackErrors.inc({
+        code: (error as { data?: { error?: string } }).data?.error ?? 'request_failed',
+      });
       logger.error({ err: error, userId }, 'could not send a DM');
       return null;
     }

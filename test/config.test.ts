@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { describeProblems, loadConfig } from '../src/config.ts';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -10,6 +10,16 @@ const base = {
   SLACK_SIGNING_SECRET: 'a'.repeat(32),
   ENCRYPTION_KEY: KEY,
 };
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'okc-config-'));
+  made.push(dir);
+  return dir;
+}
 
 function problemsOf(env: Record<string, string>) {
   const result = loadConfig(env);
@@ -170,7 +180,7 @@ describe('loadConfig', () => {
   });
 
   it('generates a missing key into the data folder with mode 0600 and reuses it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'okc-config-'));
+    const dir = tempDir();
     const env = {
       SLACK_BOT_TOKEN: 'xoxb-1',
       SLACK_SIGNING_SECRET: 'ab'.repeat(16),
@@ -194,7 +204,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses a damaged generated key file instead of replacing it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'okc-config-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'encryption.key'), 'garbage');
     const problems = problemsOf({
       SLACK_BOT_TOKEN: 'xoxb-1',

@@ -90,6 +90,43 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
         .map(toConnection);
     },
 
+    /**
+     * Every team's connections, for the connection API's all-teams keys (Slack surfaces
+     * always read one team). Ordered by team, then nickname.
+     */
+    listAllTeams({ limit = 25, offset = 0 }: ListPage = {}): Connection[] {
+      return db
+        .select()
+        .from(connections)
+        .where(live)
+        .orderBy(asc(connections.teamId), asc(connections.nicknameKey))
+        .limit(limit)
+        .offset(offset)
+        .all()
+        .map(toConnection);
+    },
+
+    /** A nickname is unique per team only: the connection API's all-teams keys may find several. */
+    findByNicknameInAllTeams(nickname: string): Connection[] {
+      return db
+        .select()
+        .from(connections)
+        .where(and(live, eq(connections.nicknameKey, nicknameKey(nickname))))
+        .orderBy(asc(connections.teamId))
+        .all()
+        .map(toConnection);
+    },
+
+    /** Every status (deleted too) with its count, for the metrics. */
+    countByStatus(): Record<string, number> {
+      const rows = db
+        .select({ status: connections.status, n: count() })
+        .from(connections)
+        .groupBy(connections.status)
+        .all();
+      return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+    },
+
     countByTeam(teamId: string): number {
       const row = db
         .select({ n: count() })

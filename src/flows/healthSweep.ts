@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Connection } from '../db/connectionsRepo.ts';
 import type { RateGate } from '../okta/rateGate.ts';
+import { requestContext } from '../requestContext.ts';
 import type { FlowDeps } from './deps.ts';
 import {
   CHECK_AT_LEAST_EVERY_MS,
-  REFRESH_BEFORE_EXPIRY_MS,
   describeFailure,
+  REFRESH_BEFORE_EXPIRY_MS,
   type RefreshOutcome,
   refreshConnection,
 } from './refreshConnection.ts';
@@ -27,6 +29,8 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Told about every connection that needs an admin now. */
   onNeedsReauth?: (connection: Connection, code: string) => Promise<void> | void;
+  /** Told how each scheduled sweep went and how long it took (seconds). */
+  onReport?: (report: SweepReport, seconds: number) => void;
 }
 
 export interface SweepReport {
@@ -204,9 +208,15 @@ export function startHealthScheduler(
 
   const runNow = (): Promise<SweepReport | null> => {
     if (current) return current;
-    current = runSweep(deps, { ...options, signal: controller.signal })
+    const started = performance.now();
+    const jobId = `sweep-${randomBytes(6).toString('hex')}`;
+    current = requestContext
+      .run({ jobId }, () => runSweep(deps, { ...options, signal: controller.signal }))
       .then((report) => {
-        deps.logger.info({ sweep: report }, 'health sweep done');
+        requestContext.run({ jobId }, () =>
+          deps.logger.info({ sweep: report }, 'health sweep done'),
+        );
+        options.onReport?.(report, (performance.now() - started) / 1000);
         return report;
       })
       .catch((error: unknown) => {

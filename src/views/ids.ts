@@ -39,6 +39,8 @@ export const ACTION = {
   connScopes: 'conn_scopes',
   connDelete: 'conn_delete',
   listPage: 'list_page',
+  homeNew: 'home_new',
+  homePage: 'home_page',
 } as const;
 
 /** Option values of the org radio buttons. */
@@ -59,6 +61,13 @@ export const SCOPE_MODE = { default: 'default', custom: 'custom' } as const;
 export const LIST_PAGING_BLOCK = {
   previous: 'list_page_previous',
   next: 'list_page_next',
+} as const;
+
+/** `block_id`s of the Home tab's own buttons: New connection, and Previous / Next (`home_page`). */
+export const HOME_BLOCK = {
+  new: 'home_new',
+  previous: 'home_page_previous',
+  next: 'home_page_next',
 } as const;
 
 const CONN_ACTIONS_PREFIX = 'conn_actions:';

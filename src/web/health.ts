@@ -1,19 +1,57 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import type { Registry } from 'prom-client';
 import { sendJson } from './respond.ts';
 
 export interface HealthProbe {
-  database(): { ok: boolean };
+  database(): { ok: boolean; migrations?: number };
+  scheduler(): boolean;
+  metrics(): Registry;
 }
 
-/** `GET /healthz`: 200 while the process is alive and its database answers, else 503. */
-export function healthHandler(probe: HealthProbe) {
-  return (_req: IncomingMessage, res: ServerResponse) => {
-    let database: ReturnType<HealthProbe['database']>;
-    try {
-      database = probe.database();
-    } catch {
-      database = { ok: false };
-    }
-    sendJson(res, database.ok ? 200 : 503, { status: database.ok ? 'ok' : 'degraded', database });
+function safely<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * `GET /healthz`: the process answers (with the database status, as the foundation issue
+ * asks). `GET /readyz`: the database is open and migrated and the health sweep is
+ * scheduled — 503 otherwise, so a load balancer sends nothing to a bot that cannot work.
+ * `GET /metrics`: Prometheus text.
+ */
+export function healthRoutes(probe: HealthProbe): CustomRoute[] {
+  const healthz = (_req: IncomingMessage, res: ServerResponse) => {
+    sendJson(res, 200, { status: 'ok', database: safely(() => probe.database(), { ok: false }) });
   };
+  const readyz = (_req: IncomingMessage, res: ServerResponse) => {
+    const database = safely(() => probe.database(), { ok: false });
+    const scheduler = safely(() => probe.scheduler(), false);
+    const ready = database.ok && (database.migrations ?? 0) > 0 && scheduler;
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not_ready',
+      database,
+      scheduler,
+    });
+  };
+  const metrics = (_req: IncomingMessage, res: ServerResponse) => {
+    const registry = probe.metrics();
+    registry
+      .metrics()
+      .then((text) => {
+        res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
+        res.end(text);
+      })
+      .catch(() => {
+        res.writeHead(500).end();
+      });
+  };
+  return [
+    { path: '/healthz', method: ['GET'], handler: healthz },
+    { path: '/readyz', method: ['GET'], handler: readyz },
+    { path: '/metrics', method: ['GET'], handler: metrics },
+  ];
 }

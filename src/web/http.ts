@@ -6,11 +6,11 @@ export const FORM_BODY_LIMIT_BYTES = 16 * 1024;
 
 export class BodyTooLarge extends Error {}
 
-/** Reads an `application/x-www-form-urlencoded` body, refusing more than `limit` bytes. */
-export async function readForm(
-  req: IncomingMessage,
-  limit = FORM_BODY_LIMIT_BYTES,
-): Promise<URLSearchParams> {
+/**
+ * Reads a request body, refusing more than `limit` bytes: a declared Content-Length is
+ * checked before reading, a chunked body while it arrives.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
@@ -20,7 +20,15 @@ export async function readForm(
     if (size > limit) throw new BodyTooLarge();
     chunks.push(chunk as Buffer);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return Buffer.concat(chunks);
+}
+
+/** Reads an `application/x-www-form-urlencoded` body, refusing more than `limit` bytes. */
+export async function readForm(
+  req: IncomingMessage,
+  limit = FORM_BODY_LIMIT_BYTES,
+): Promise<URLSearchParams> {
+  return new URLSearchParams((await readBody(req, limit)).toString('utf8'));
 }
 
 export function parseCookies(header: string | undefined): Map<string, string> {

@@ -1,5 +1,5 @@
 import { type HtmlValue, html, raw } from './html.ts';
-import { type FormTargets, pageHeaders } from './pageHeaders.ts';
+import { type FormTargets, pageHeaders, REFERRER_POLICY } from './pageHeaders.ts';
 import { PAGE_CSS } from './pageStyle.ts';
 
 /** What every renderer returns; the route writes `status`, `headers` and `html` as they are. */
@@ -36,7 +36,7 @@ export function renderPage({ status, title, main, formTargets = 'none' }: PageIn
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${REFERRER_POLICY}">
 <meta name="robots" content="noindex">
 <title>${title} · okta-connect</title>
 <link rel="icon" href="${FAVICON}">

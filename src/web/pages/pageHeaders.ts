@@ -12,6 +12,13 @@ function formActionSources(targets: FormTargets): string {
   return targets === 'none' ? "'none'" : `'self' ${httpOrigin(targets.oktaOrigin)}`;
 }
 
+/**
+ * `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with
+ * the setup form's POST, and the origin check refuses it. Page URLs hold the link token
+ * or Okta's code, so other origins (Okta, Slack) still get no referrer.
+ */
+export const REFERRER_POLICY = 'same-origin';
+
 /** The headers every HTML page carries: a CSP without inline scripts, no framing, no caching. */
 export function pageHeaders(targets: FormTargets): Record<string, string> {
   const csp = [
@@ -27,7 +34,7 @@ export function pageHeaders(targets: FormTargets): Record<string, string> {
     'Content-Security-Policy': csp,
     'X-Frame-Options': 'DENY',
     'Cache-Control': 'no-store',
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': REFERRER_POLICY,
     'X-Content-Type-Options': 'nosniff',
   };
 }

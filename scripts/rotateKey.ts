@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { loadStoreConfig } from '../src/config.ts';
+import { createKeyRing } from '../src/crypto.ts';
+import { openDatabase } from '../src/db/openDatabase.ts';
+import { type RotationResult, rotateKeys } from '../src/db/rotateKeys.ts';
+
+/**
+ * `npm run rotate-key`: re-seals every stored secret with ENCRYPTION_KEY, opening older
+ * values with ENCRYPTION_KEY_PREVIOUS. See "Rotating the encryption key" in README.md.
+ * Prints counts and key ids only, never a secret or a key.
+ */
+
+const README_POINTER = 'See "Rotating the encryption key" in README.md.';
+
+try {
+  process.loadEnvFile();
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
+
+function fail(lines: string[]): never {
+  process.stderr.write(`${[...lines, README_POINTER].join('\n')}\n`);
+  process.exit(1);
+}
+
+const loaded = loadStoreConfig(process.env);
+if (!loaded.ok) {
+  fail([
+    'rotate-key cannot run: the configuration has problems.',
+    ...loaded.problems.map((problem) => `  - ${problem}`),
+  ]);
+}
+const { databasePath, encryptionKey, encryptionKeysPrevious } = loaded.config;
+// Opening a missing file would create an empty database and report success on nothing.
+if (databasePath === ':memory:' || !existsSync(databasePath)) {
+  fail([
+    `rotate-key cannot run: there is no database at ${databasePath}.`,
+    "Set DATABASE_PATH to the bot's database file, as the bot has it.",
+  ]);
+}
+
+const ring = createKeyRing(encryptionKey, encryptionKeysPrevious);
+const [currentKeyId, ...previousKeyIds] = ring.keyIds;
+const out = (line: string) => process.stdout.write(`${line}\n`);
+out(`Re-sealing the secrets in ${databasePath} with key ${currentKeyId} (ENCRYPTION_KEY).`);
+out(
+  previousKeyIds.length > 0
+    ? `Older values are opened with key ${previousKeyIds.join(', ')} (ENCRYPTION_KEY_PREVIOUS).`
+    : 'ENCRYPTION_KEY_PREVIOUS is empty: only values already sealed with ENCRYPTION_KEY can be opened.',
+);
+
+const database = openDatabase(databasePath);
+let result: RotationResult;
+try {
+  result = rotateKeys(database, ring, {
+    onProgress: ({ rowsResealed }) => {
+      if (rowsResealed % 500 === 0) out(`  … ${rowsResealed} rows re-sealed so far`);
+    },
+  });
+} catch (error) {
+  fail([
+    `rotate-key stopped: ${error instanceof Error ? error.message : String(error)}`,
+    'Every value re-sealed so far was saved and opens with the new key; the rest still open ' +
+      'with the old one. Fix the cause, then run rotate-key again.',
+  ]);
+} finally {
+  database.close();
+}
+
+if (!result.ok) {
+  fail([
+    'rotate-key refused: some stored values open with neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS. Nothing was changed.',
+    ...result.unknownKeys.map(
+      ({ keyId, values }) =>
+        `  - ${plural(values, 'value')} sealed with key ${keyId}, which is not configured: add that key to ENCRYPTION_KEY_PREVIOUS`,
+    ),
+    ...(result.unreadable.length > 0
+      ? [
+          `  - ${plural(result.unreadable.length, 'value')} malformed or altered (restore them from a backup, or delete the rows): ` +
+            `${result.unreadable.slice(0, 10).join(', ')}${result.unreadable.length > 10 ? ', …' : ''}`,
+        ]
+      : []),
+  ]);
+}
+
+for (const [table, tally] of Object.entries(result.tables)) {
+  out(
+    `${table}: ${plural(tally.resealed, 'value')} re-sealed, ${tally.skipped} already sealed with the current key`,
+  );
+}
+if (result.remaining > 0) {
+  fail([
+    `rotate-key finished, but ${plural(result.remaining, 'value')} sealed with an older key appeared while it ran: ` +
+      'is a bot still running with the old ENCRYPTION_KEY? Restart it with the new ENCRYPTION_KEY ' +
+      '(the old one in ENCRYPTION_KEY_PREVIOUS), then run rotate-key again. Keep ENCRYPTION_KEY_PREVIOUS until then.',
+  ]);
+}
+out(`Done: every sealed value now uses key ${result.currentKeyId}.`);
+if (previousKeyIds.length > 0) {
+  out('ENCRYPTION_KEY_PREVIOUS is no longer needed: remove it and restart the bot.');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,17 @@
+import { type ApiCall, type ApiContext, type ApiOutcome, jsonReply } from './apiEndpoint.ts';
+import { connectionJson } from './connectionJson.ts';
+import { findConnection } from './findConnection.ts';
+
+/** `GET /api/connections/:nickname[?team=T…]`: one connection's metadata, no secret. */
+export function getConnectionEndpoint(ctx: ApiContext) {
+  return async (call: ApiCall): Promise<ApiOutcome> => {
+    const found = findConnection(ctx.flows, call, call.query.get('team'));
+    if (!found.ok) return found.outcome;
+    const { connection } = found;
+    return {
+      reply: jsonReply(200, connectionJson(connection)),
+      teamId: connection.teamId,
+      connectionId: connection.id,
+    };
+  };
+}

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import { match } from 'path-to-regexp';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { requestContext } from '../requestContext.ts';
+import { sendPage } from './http.ts';
+import { renderNotFoundPage } from './pages/renderNotFoundPage.ts';
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface CompiledRoute {
+  path: string;
+  methods: Set<string>;
+  match: ReturnType<typeof match>;
+  handler: CustomRoute['handler'];
+}
+
+export interface WebServer {
+  server: Server;
+  listen(port: number, host: string): Promise<number>;
+  /** Stops taking requests and waits (bounded) for those under way. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The bot's one HTTP server: Slack's request URL (handed to Bolt's receiver) and the
+ * bot's own routes. Each request runs in its own log context with a request id; what is
+ * logged is the route pattern, never the raw path (a setup link carries its token).
+ */
+export function createWebServer(options: {
+  routes: readonly CustomRoute[];
+  slack?: { path: string; listener: Listener };
+  logger: Logger;
+  metrics: Metrics;
+}): WebServer {
+  const routes: CompiledRoute[] = options.routes.map((route) => ({
+    path: route.path,
+    methods: new Set(
+      (Array.isArray(route.method) ? route.method : [route.method]).map((m) => m.toUpperCase()),
+    ),
+    match: match(route.path, { decode: decodeURIComponent }),
+    handler: route.handler,
+  }));
+  let inFlight = 0;
+  let idle: (() => void) | null = null;
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const offered = req.headers['x-request-id'];
+    const reqId =
+      typeof offered === 'string' && REQUEST_ID.test(offered)
+        ? offered
+        : randomBytes(8).toString('hex');
+    res.setHeader('X-Request-Id', reqId);
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://bot.invalid');
+    let route = 'unmatched';
+    inFlight += 1;
+    res.on('close', () => {
+      inFlight -= 1;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.metrics.httpRequests.inc({ route, status: String(res.statusCode) });
+      options.metrics.flowDuration.observe({ flow: `http ${route}` }, seconds);
+      if (inFlight === 0) idle?.();
+    });
+    requestContext.run({ reqId }, () => {
+      if (options.slack && url.pathname === options.slack.path) {
+        route = options.slack.path;
+        options.slack.listener(req, res);
+        return;
+      }
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+      for (const candidate of routes) {
+        const found = candidate.match(url.pathname);
+        if (!found || (!candidate.methods.has(method) && !candidate.methods.has(req.method ?? '')))
+          continue;
+        route = candidate.path;
+        Object.assign(req, { params: found.params });
+        try {
+          candidate.handler(req as Parameters<CustomRoute['handler']>[0], res);
+        } catch (error) {
+          options.logger.error({ err: error, route }, 'route failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        }
+        return;
+      }
+      sendPage(res, renderNotFoundPage());
+    });
+  };
+
+  const server = createServer(handle);
+  // Slow or stalled clients cannot hold sockets forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            idle = resolve;
+          }),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+import { type KeyRing, randomToken } from '../../src/crypto.ts';
+import { SEALED_COLUMNS } from '../../src/db/rotateKeys.ts';
+import { openColumn } from '../../src/db/sealedColumns.ts';
+import { activeConnection, newConnection, type Repos } from './testDatabase.ts';
+
+export const KEY_C = Buffer.alloc(32, 0xc3);
+
+/** `table.column:rowId` → what was sealed there. */
+export type Plaintexts = Map<string, string>;
+
+/**
+ * A database as a rotation finds it: active connections (client secret, access and
+ * refresh token), authorizations in progress (PKCE verifier and a typed client secret),
+ * and a pending connection with no secret at all. Every plaintext is distinct and
+ * recognizable, and returned by where it is stored.
+ */
+export function seedSealedValues(repos: Repos, connectionCount = 3): Plaintexts {
+  const plaintexts: Plaintexts = new Map();
+  for (let n = 1; n <= connectionCount; n++) {
+    const secrets = {
+      clientSecret: `plain-client-secret-${n}`,
+      accessToken: `plain-access-token-${n}`,
+      refreshToken: `plain-refresh-token-${n}`,
+    };
+    const { id } = activeConnection(repos, { nickname: `Org ${n}` }, secrets);
+    plaintexts.set(`connections.client_secret:${id}`, secrets.clientSecret);
+    plaintexts.set(`connections.access_token:${id}`, secrets.accessToken);
+    plaintexts.set(`connections.refresh_token:${id}`, secrets.refreshToken);
+    if (n > 2) continue;
+    const { request } = repos.authRequests.create({
+      connectionId: id,
+      teamId: 'T_ACME',
+      purpose: 'reauthorize',
+      scopeMode: 'default',
+      connectionVersion: 2,
+      requestedScopes: ['okta.users.read'],
+      slackUserId: 'U_ADMIN',
+      expiresAt: repos.clock() + 900_000,
+    });
+    const start = {
+      state: randomToken(),
+      browserBinding: randomToken(),
+      pkceVerifier: `plain-pkce-verifier-${n}`,
+      nonce: randomToken(),
+      clientSecret: `plain-typed-secret-${n}`,
+      expiresAt: repos.clock() + 600_000,
+    };
+    repos.authRequests.beginAuthorization(request.id, start);
+    plaintexts.set(`auth_requests.pkce_verifier:${request.id}`, start.pkceVerifier);
+    plaintexts.set(`auth_requests.client_secret:${request.id}`, start.clientSecret);
+  }
+  repos.connections.createPending(newConnection({ nickname: 'Not yet authorized' }));
+  return plaintexts;
+}
+
+/** Every stored sealed value, raw, by `table.column:rowId`. */
+export function sealedSnapshot(sqlite: Database.Database): Map<string, string> {
+  const snapshot = new Map<string, string>();
+  for (const [table, columns] of Object.entries(SEALED_COLUMNS)) {
+    for (const column of columns) {
+      const rows = sqlite
+        .prepare(`SELECT id, ${column} AS sealed FROM ${table} WHERE ${column} IS NOT NULL`)
+        .all() as { id: string; sealed: string }[];
+      for (const row of rows) snapshot.set(`${table}.${column}:${row.id}`, row.sealed);
+    }
+  }
+  return snapshot;
+}
+
+/** The key id recorded in a sealed value (`v1.<keyId>.…`). */
+export function keyIdIn(sealed: string): string {
+  return sealed.split('.')[1] ?? '';
+}
+
+/** Opens every stored value with `ring`, by place; throws if one does not open. */
+export function openAll(sqlite: Database.Database, ring: KeyRing): Plaintexts {
+  const opened: Plaintexts = new Map();
+  for (const [place, sealed] of sealedSnapshot(sqlite)) {
+    const [where = '', id = ''] = place.split(':');
+    const [table = '', column = ''] = where.split('.');
+    opened.set(place, openColumn(ring, table, column, id, sealed)!);
+  }
+  return opened;
+}
