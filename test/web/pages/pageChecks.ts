@@ -42,7 +42,7 @@ export function expectSafePage(page: PageResponse, expected: SafePageExpectation
     'Content-Type': 'text/html; charset=utf-8',
     'X-Frame-Options': 'DENY',
     'Cache-Control': 'no-store',
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff',
   });
   expect(page.html.toLowerCase()).not.toContain('<script');
@@ -73,7 +73,7 @@ export function expectSafePage(page: PageResponse, expected: SafePageExpectation
     expect.arrayContaining([
       { charset: 'utf-8' },
       { name: 'viewport', content: 'width=device-width, initial-scale=1' },
-      { name: 'referrer', content: 'no-referrer' },
+      { name: 'referrer', content: 'same-origin' },
       { name: 'robots', content: 'noindex' },
     ]),
   );
