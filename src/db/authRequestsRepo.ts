@@ -151,16 +151,18 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
       now = clock(),
     ):
       | { ok: true; request: AuthRequest }
-      | { ok: false; code: 'link_unknown' | 'link_used' | 'link_expired' } {
+      | { ok: false; code: 'link_unknown' }
+      | { ok: false; code: 'link_used' | 'link_expired'; request: AuthRequest } {
       const row = db
         .select()
         .from(authRequests)
         .where(eq(authRequests.linkTokenHash, hashToken(linkToken)))
         .get();
       if (!row) return { ok: false, code: 'link_unknown' };
-      if (row.consumedAt !== null || row.linkUsedAt !== null)
-        return { ok: false, code: 'link_used' };
-      if (row.expiresAt <= now) return { ok: false, code: 'link_expired' };
+      if (row.consumedAt !== null || row.linkUsedAt !== null) {
+        return { ok: false, code: 'link_used', request: toAuthRequest(row) };
+      }
+      if (row.expiresAt <= now) return { ok: false, code: 'link_expired', request: toAuthRequest(row) };
       return { ok: true, request: toAuthRequest(row) };
     },
 

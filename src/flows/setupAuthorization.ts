@@ -3,6 +3,7 @@ import type { AuthRequest } from '../db/authRequestsRepo.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { isBotError } from '../errors.ts';
 import { buildAuthorizeUrl } from '../okta/authorizationCode.ts';
+import type { FailureFacts } from '../views/messages.ts';
 import type { FlowDeps } from './deps.ts';
 import { LINK_TTL_MS } from './deps.ts';
 
@@ -14,12 +15,21 @@ export interface SetupView {
 
 export type SetupLookup =
   | { ok: true; setup: SetupView }
-  | { ok: false; code: 'link_unknown' | 'link_expired' | 'link_used' };
+  | { ok: false; code: 'link_unknown' | 'link_expired' | 'link_used'; facts?: FailureFacts };
 
 /** `GET /connect/:token`: what the setup page shows. Reading never uses the link up. */
 export function loadSetup(deps: FlowDeps, linkToken: string): SetupLookup {
   const found = deps.authRequests.inspectLinkToken(linkToken, deps.now());
-  if (!found.ok) return found;
+  if (!found.ok) {
+    // Name the connection, so the page can say which reauth command gets a new link.
+    const connection =
+      found.code === 'link_unknown'
+        ? null
+        : deps.connections.findById(found.request.teamId, found.request.connectionId);
+    return connection
+      ? { ok: false, code: found.code, facts: { nickname: connection.nickname, domain: connection.domain } }
+      : { ok: false, code: found.code };
+  }
   const connection = deps.connections.findById(found.request.teamId, found.request.connectionId);
   if (!connection) return { ok: false, code: 'link_unknown' };
   return {

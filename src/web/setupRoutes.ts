@@ -99,7 +99,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     const token = tokenParam(req);
     if (!TOKEN_PATTERN.test(token)) return sendPage(res, problemPage('link_unknown'));
     const lookup = loadSetup(flows, token);
-    if (!lookup.ok) return sendPage(res, problemPage(lookup.code));
+    if (!lookup.ok) return sendPage(res, problemPage(lookup.code, lookup.facts));
     const existing = parseCookies(req.headers.cookie).get(CSRF_COOKIE);
     render(
       res,
@@ -136,7 +136,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     const csrfField = form.get('csrf') ?? '';
     if (!csrfCookie || !COOKIE_VALUE.test(csrfCookie)) {
       const lookup = loadSetup(flows, token);
-      if (!lookup.ok) return sendPage(res, problemPage(lookup.code));
+      if (!lookup.ok) return sendPage(res, problemPage(lookup.code, lookup.facts));
       return render(
         res,
         lookup.setup,

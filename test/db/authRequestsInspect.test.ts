@@ -57,14 +57,14 @@ describe.each(DATABASE_KINDS)('inspecting links and states (%s)', (kind) => {
       request: { id: created.id },
     });
     repos.clock.advance(LINK_TTL);
-    expect(repos.authRequests.inspectLinkToken(linkToken)).toEqual({
+    expect(repos.authRequests.inspectLinkToken(linkToken)).toMatchObject({
       ok: false,
       code: 'link_expired',
     });
 
     const second = request(repos, connectionOf(repos, 'second').id);
     repos.authRequests.beginAuthorization(second.request.id, start(repos));
-    expect(repos.authRequests.inspectLinkToken(second.linkToken)).toEqual({
+    expect(repos.authRequests.inspectLinkToken(second.linkToken)).toMatchObject({
       ok: false,
       code: 'link_used',
     });
@@ -138,7 +138,7 @@ describe.each(DATABASE_KINDS)('one reauthorization at a time (%s)', (kind) => {
     const first = repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
     const second = repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
     if (!first.ok || !second.ok) throw new Error('expected both to be created');
-    expect(repos.authRequests.inspectLinkToken(first.linkToken)).toEqual({
+    expect(repos.authRequests.inspectLinkToken(first.linkToken)).toMatchObject({
       ok: false,
       code: 'link_used',
     });

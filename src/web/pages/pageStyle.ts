@@ -69,12 +69,12 @@ a { color: var(--accent); text-underline-offset: 0.15em; }
 code, pre, input[type="password"] {
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
 }
-code { font-size: 0.92em; background: var(--code-bg); border-radius: 4px; padding: 0.1em 0.3em; }
+code { font-size: 0.92em; background: var(--code-bg); border-radius: 4px; padding: 0.1em 0.3em; white-space: nowrap; }
 pre {
   margin: 0 0 1rem; padding: 0.75rem; white-space: pre-wrap; word-break: break-all;
   background: var(--code-bg); border: 1px solid var(--border); border-radius: 6px;
 }
-pre code { padding: 0; background: none; }
+pre code { padding: 0; background: none; white-space: inherit; }
 bdi, code, dd { unicode-bidi: isolate; }
 .lead { color: var(--muted); }
 .facts {
