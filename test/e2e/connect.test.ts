@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, CLIENT_SECRET, type Harness, ORG, startHarness } from './harness.ts';
 import { authorizeInBrowser, lastDm, linkIn, runWizard } from './journey.ts';
+import { expectSlackAccepted } from './slackChecks.ts';
 
 describe('creating a connection end to end', () => {
   let h: Harness;
@@ -8,7 +9,11 @@ describe('creating a connection end to end', () => {
     h = await startHarness();
   });
   afterEach(async () => {
-    await h.close();
+    try {
+      expectSlackAccepted(h);
+    } finally {
+      await h.close();
+    }
   });
 
   it('walks from the slash command to an active connection with sealed tokens', async () => {

@@ -32,9 +32,10 @@ export interface WizardAnswers {
 
 /** `/okta-connect` through the three modal steps, as the admin would click them. */
 export async function runWizard(h: Harness, answers: WizardAnswers = {}, user = h.admin) {
+  const opened = h.slack.callCount('views.open');
   const command = await user.command('');
   expect(command.status).toBe(200);
-  await h.slack.waitForCalls('views.open');
+  await h.slack.waitForCalls('views.open', opened + 1);
   const org = await user.submit({ prereqs: ['assigned', 'scopes_granted', 'super_admin'] });
   expect(org.outcome).toMatchObject({ kind: 'pushed' });
   const details = await user.submit({

@@ -22,8 +22,14 @@ export interface IdFactory {
   opaque(): string;
 }
 
+/**
+ * Shared by every stand-in in the process: Slack's view ids are unique across workspaces,
+ * and the bot remembers submissions by view id, so two stand-ins (two tests' harnesses in
+ * one process) must not hand out the same ones.
+ */
+let views = 0;
+
 export function createIds(clock: Clock): IdFactory {
-  let views = 0;
   let triggers = 0;
   let lastMicros = 0;
   return {
