@@ -14,6 +14,7 @@ import {
 import { utcDate } from './formatTime.ts';
 import { ACTION, connActionsBlockId, LIST_PAGING_BLOCK } from './ids.ts';
 import { bold, clipMrkdwn, code, escapeValue, mention } from './mrkdwn.ts';
+import { statusReason } from './statusReason.ts';
 
 /**
  * A page takes a header, a page line, three blocks per connection (details, buttons, a
@@ -70,7 +71,8 @@ export function listMessage(input: ListInput): SlackMessage {
 
 function describe(connection: Connection, now: number): string {
   const lines = [`${bold(connection.nickname, 80)} · ${code(connection.domain, 200)}`];
-  const reason = connection.statusText ? ` — ${escapeValue(connection.statusText, 200)}` : '';
+  const why = statusReason(connection);
+  const reason = why ? ` — ${escapeValue(why, 200)}` : '';
   lines.push(`${STATUS[connection.status]}${reason}`);
   if (connection.attention) {
     const { text, scope } = connection.attention;
