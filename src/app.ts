@@ -24,6 +24,7 @@ import { OktaOrgs } from './okta/oktaOrgs.ts';
 import { RateGate } from './okta/rateGate.ts';
 import { slackDirectory } from './slackDirectory.ts';
 import { createNotifier } from './slackNotifier.ts';
+import { apiRoutes } from './web/api/apiRoutes.ts';
 import { callbackRoute } from './web/callbackRoute.ts';
 import { healthRoutes } from './web/health.ts';
 import { createWebServer, type WebServer } from './web/server.ts';
@@ -145,9 +146,11 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     logger: deps.logger,
   });
 
+  // Identifies this process in refresh leases; the API refreshes under its own name.
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const health = startHealthScheduler(flows, {
     intervalMs: config.healthIntervalSeconds * 1000,
-    owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    owner,
     gate,
     sleep,
     onNeedsReauth: async (connection) => {
@@ -170,6 +173,8 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     }),
     ...setupRoutes(flows),
     callbackRoute(flows, notifier, alerts),
+    // Last: it ends with a catch-all for /api/*.
+    ...apiRoutes(flows, alerts, config.apiKeys, { owner: `${owner}:api` }),
   ];
   const web: WebServer = createWebServer({
     routes,

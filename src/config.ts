@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseOktaDomain } from './okta/parseOktaDomain.ts';
 import { parseScopeList } from './okta/parseScopeList.ts';
 import { resolveDefaultScopes } from './okta/scopeCatalog.ts';
+import { type ApiKey, parseApiKeyHashes } from './web/api/apiKeys.ts';
 
 /**
  * The whole configuration, read once from the environment (design §7). A bad or missing
@@ -37,6 +38,8 @@ export interface Config {
   /** Okta domain → origin to call instead of https://{domain}; empty in production. */
   originOverrides: Map<string, string>;
   healthIntervalSeconds: number;
+  /** Keys of the connection API (API_KEY_HASHES); empty: the API is off. */
+  apiKeys: ApiKey[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -123,6 +126,7 @@ const envSchema = z.object({
   HEALTH_INTERVAL_SECONDS: optional(
     z.coerce.number({ error: 'expected a number of seconds' }).int().min(10).max(86_400),
   ),
+  API_KEY_HASHES: optional(z.string()),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -287,6 +291,9 @@ export function loadConfig(env: Env): ConfigResult {
   }
   const encryptionKeysPrevious = decodePreviousKeys(e.ENCRYPTION_KEY_PREVIOUS, problems);
 
+  const apiKeys = parseApiKeyHashes(e.API_KEY_HASHES);
+  if (!apiKeys.ok) problems.push(apiKeys.message);
+
   if (problems.length > 0 || !encryptionKey || !e.SLACK_BOT_TOKEN) return { ok: false, problems };
 
   return {
@@ -314,6 +321,7 @@ export function loadConfig(env: Env): ConfigResult {
       extraDomains,
       originOverrides,
       healthIntervalSeconds: e.HEALTH_INTERVAL_SECONDS ?? 300,
+      apiKeys: apiKeys.ok ? apiKeys.keys : [],
       logLevel: e.LOG_LEVEL ?? 'info',
     },
   };

@@ -213,4 +213,19 @@ describe('loadConfig', () => {
     });
     expect(problems[0]).toMatch(/^ENCRYPTION_KEY: .*encryption\.key does not hold/);
   });
+
+  it('reads API key hashes, optionally scoped to a team, and refuses malformed ones', () => {
+    const hash = 'a'.repeat(64);
+    const result = loadConfig({ ...base, API_KEY_HASHES: `${hash}, T123ABC:${'b'.repeat(64)}` });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.apiKeys.map((key) => [key.id, key.teamId])).toEqual([
+      ['aaaaaaaa', null],
+      ['bbbbbbbb', 'T123ABC'],
+    ]);
+    expect(
+      loadConfig(base).ok &&
+        (loadConfig(base) as { config: { apiKeys: unknown[] } }).config.apiKeys,
+    ).toEqual([]);
+    expect(problemsOf({ ...base, API_KEY_HASHES: 'not-a-hash' })[0]).toMatch(/^API_KEY_HASHES/);
+  });
 });

@@ -162,7 +162,8 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
       if (row.consumedAt !== null || row.linkUsedAt !== null) {
         return { ok: false, code: 'link_used', request: toAuthRequest(row) };
       }
-      if (row.expiresAt <= now) return { ok: false, code: 'link_expired', request: toAuthRequest(row) };
+      if (row.expiresAt <= now)
+        return { ok: false, code: 'link_expired', request: toAuthRequest(row) };
       return { ok: true, request: toAuthRequest(row) };
     },
 

@@ -194,6 +194,15 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
       }
     },
 
+    /**
+     * Runs `work` in one IMMEDIATE transaction. The repositories of one database share its
+     * connection, so what `work` writes through any of them commits together or not at
+     * all: a process killed half way leaves neither part.
+     */
+    atomically<T>(work: () => T): T {
+      return db.transaction(() => work(), { behavior: 'immediate' });
+    },
+
     ...createConnectionStatusChanges(db, ring, clock),
     ...createConnectionUpkeep(db, ring, clock),
   };

@@ -2,7 +2,11 @@ import type { Connection } from '../db/connectionsRepo.ts';
 import type { BotError } from '../errors.ts';
 import { type AlertChannel, incidentOf, raiseAlert } from './alerts.ts';
 import type { FlowDeps } from './deps.ts';
-import { REFRESH_BEFORE_EXPIRY_MS, refreshConnection } from './refreshConnection.ts';
+import {
+  describeFailure,
+  REFRESH_BEFORE_EXPIRY_MS,
+  refreshConnection,
+} from './refreshConnection.ts';
 
 /**
  * Another refresher (the sweep, another request, another process) holds the lease for
@@ -13,9 +17,9 @@ import { REFRESH_BEFORE_EXPIRY_MS, refreshConnection } from './refreshConnection
 const BUSY_RETRIES = 5;
 const BUSY_WAIT_MS = 200;
 /** When Okta gives no reset time, a minute-long rate-limit window or a brief outage has likely passed by then. */
-const DEFAULT_RETRY_AFTER_SECONDS = 30;
+export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
-export interface IssuedToken {
+interface IssuedToken {
   ok: true;
   connection: Connection;
   accessToken: string;
@@ -31,7 +35,7 @@ export type TokenProblem =
   | { ok: false; code: 'okta_unavailable'; retryAfterSeconds: number; error: BotError }
   | { ok: false; code: 'okta_error'; error: BotError };
 
-export type FreshToken = IssuedToken | TokenProblem;
+type FreshToken = IssuedToken | TokenProblem;
 
 export interface FreshTokenOptions {
   /** This process in refresh leases. */
@@ -107,6 +111,8 @@ export async function freshAccessToken(
         alertInBackground(deps, alerts, outcome.connection);
         return { ok: false, code: 'needs_reauth', connection: outcome.connection };
       case 'failed':
+        // The caller does not retry here (it is told when to), so this failure counts now.
+        deps.connections.recordFailure(current.id, describeFailure(outcome.error));
         return outcome.error.retryable
           ? {
               ok: false,

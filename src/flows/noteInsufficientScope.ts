@@ -3,14 +3,28 @@ import { type AlertChannel, incidentOf, raiseAlert } from './alerts.ts';
 import type { FlowDeps } from './deps.ts';
 
 /** The words stored as the attention reason, shown in the alert's "What broke". */
-export function insufficientScopeText(scope: string | null): string {
-  return scope
-    ? `Okta refused a Management API call made with this connection: its token lacks ${scope} (Insufficient Scope). Calls that need other scopes still work.`
-    : 'Okta refused a Management API call made with this connection for a missing scope (Insufficient Scope). Calls that need other scopes still work.';
+function insufficientScopeText(scopes: readonly string[]): string {
+  const lacking = scopes.length > 0 ? `its token lacks ${scopes.join(', ')}` : 'a scope is missing';
+  return `Okta refused a Management API call made with this connection: ${lacking} (Insufficient Scope). Calls that need other scopes still work.`;
 }
 
-const sameAttention = (a: Attention | null, b: Attention) =>
-  a !== null && a.code === b.code && a.scope === b.scope;
+/**
+ * The attention mark once `scope` (one scope, or several space-separated) is known to be
+ * missing too, or null when the mark already says so. Scopes already named by an earlier
+ * refusal or test are kept, so that no refusal hides another.
+ */
+function withMissingScope(current: Attention | null, scope: string | null): Attention | null {
+  const marked = current?.code === 'insufficient_scope';
+  const named = marked ? (current?.scope ?? '').split(' ').filter(Boolean) : [];
+  const adding = (scope ?? '').split(' ').filter((name) => name !== '' && !named.includes(name));
+  if (marked && adding.length === 0) return null;
+  const scopes = [...new Set([...named, ...adding])];
+  return {
+    code: 'insufficient_scope',
+    text: insufficientScopeText(scopes),
+    scope: scopes.length > 0 ? scopes.join(' ') : null,
+  };
+}
 
 /**
  * Okta answered 403 Insufficient Scope: the connection stays `active` (its granted scopes
@@ -24,16 +38,14 @@ export function noteInsufficientScope(
   deps: FlowDeps,
   alerts: AlertChannel,
   connection: Connection,
+  /** As Okta names it in the challenge; several may be given space-separated; null: unnamed. */
   scope: string | null,
 ): Connection {
-  const attention: Attention = {
-    code: 'insufficient_scope',
-    text: insufficientScopeText(scope),
-    scope,
-  };
   let current: Connection | null = connection;
   for (let attempt = 0; attempt < 3 && current; attempt += 1) {
-    if (current.status !== 'active' || sameAttention(current.attention, attention)) return current;
+    const attention =
+      current.status === 'active' ? withMissingScope(current.attention, scope) : null;
+    if (!attention) return current;
     const written = deps.connections.setAttention(current.id, attention, current.version);
     if (written.ok) {
       deps.audit.record({
@@ -41,21 +53,18 @@ export function noteInsufficientScope(
         connectionId: current.id,
         actor: 'system',
         action: 'connection.attention',
-        details: { reason: attention.code, scope },
+        details: { reason: attention.code, scope: attention.scope },
       });
+      const marked = written.connection;
       const now = deps.now();
-      const incident = incidentOf(written.connection, now);
+      const incident = incidentOf(marked, now);
       if (incident) {
         // The caller gets Okta's refusal now; the alert follows on Slack's time.
-        void raiseAlert(deps, alerts, written.connection, { ...incident, since: now }).catch(
-          (error: unknown) =>
-            deps.logger.error(
-              { err: error, connectionId: current?.id },
-              'could not raise the alert',
-            ),
+        void raiseAlert(deps, alerts, marked, { ...incident, since: now }).catch((error: unknown) =>
+          deps.logger.error({ err: error, connectionId: marked.id }, 'could not raise the alert'),
         );
       }
-      return written.connection;
+      return marked;
     }
     if (written.code === 'not_found') return connection;
     current = deps.connections.findById(current.teamId, current.id);

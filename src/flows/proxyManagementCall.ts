@@ -4,10 +4,15 @@ import { forwardManagementCall, type ManagementCall } from '../okta/forwardManag
 import { parseInsufficientScope } from '../okta/managementApi.ts';
 import type { AlertChannel } from './alerts.ts';
 import type { FlowDeps } from './deps.ts';
-import { type FreshTokenOptions, freshAccessToken, type TokenProblem } from './freshAccessToken.ts';
+import {
+  DEFAULT_RETRY_AFTER_SECONDS,
+  type FreshTokenOptions,
+  freshAccessToken,
+  type TokenProblem,
+} from './freshAccessToken.ts';
 import { noteInsufficientScope } from './noteInsufficientScope.ts';
 
-export type ProxyOutcome =
+type ProxyOutcome =
   /** Okta's answer, to pass back (its body not yet read). */
   | { ok: true; response: Response; connection: Connection }
   | { ok: false; code: 'insufficient_scope'; scope: string | null; connection: Connection }
@@ -65,6 +70,11 @@ async function send(
       { connectionId: connection.id, code: error.code },
       'Okta did not answer a proxied call',
     );
-    return { ok: false, code: 'okta_unavailable', retryAfterSeconds: 30, error };
+    return {
+      ok: false,
+      code: 'okta_unavailable',
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+      error,
+    };
   }
 }

@@ -27,7 +27,11 @@ export function loadSetup(deps: FlowDeps, linkToken: string): SetupLookup {
         ? null
         : deps.connections.findById(found.request.teamId, found.request.connectionId);
     return connection
-      ? { ok: false, code: found.code, facts: { nickname: connection.nickname, domain: connection.domain } }
+      ? {
+          ok: false,
+          code: found.code,
+          facts: { nickname: connection.nickname, domain: connection.domain },
+        }
       : { ok: false, code: found.code };
   }
   const connection = deps.connections.findById(found.request.teamId, found.request.connectionId);

@@ -6,7 +6,7 @@ import { API_ERRORS, type ApiErrorCode } from './apiErrors.ts';
 import { type ApiKey, matchApiKey } from './apiKeys.ts';
 
 type RouteHandler = CustomRoute['handler'];
-export type ApiRequest = Parameters<RouteHandler>[0];
+type ApiRequest = Parameters<RouteHandler>[0];
 
 /** What every endpoint of the connection API is built from. */
 export interface ApiContext {

@@ -8,7 +8,7 @@ import { slackTeamId } from './apiKeys.ts';
 const nicknameParam = z.object({ nickname: z.string().min(1).max(200) });
 const teamQuery = z.object({ team: slackTeamId.optional() });
 
-export type Found = { ok: true; connection: Connection } | { ok: false; outcome: ApiOutcome };
+type Found = { ok: true; connection: Connection } | { ok: false; outcome: ApiOutcome };
 
 /** 400 naming each bad parameter (by name and rule, never echoing its value). */
 export function badRequest(error: z.ZodError, teamId: string | null): ApiOutcome {

@@ -13,7 +13,7 @@ import { tokenProblemReply } from './tokenProblemReply.ts';
  * Okta's own request bodies (a user, a group rule, a policy) are a few kB; a megabyte
  * leaves room for bulk calls while keeping one request from holding much memory.
  */
-export const PROXY_BODY_LIMIT_BYTES = 1024 * 1024;
+const PROXY_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export const PROXY_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 const method = z.enum(PROXY_METHODS);

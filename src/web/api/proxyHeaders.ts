@@ -16,7 +16,7 @@ const LINK_ENTRY = /<([^>]*)>([^<]*)/g;
 const REL = /;\s*rel="?([A-Za-z-]+)"?/;
 
 /** Where Okta's pagination links point once they go through the proxy: null drops a link. */
-export type LinkRewrite = (oktaUrl: URL) => string | null;
+type LinkRewrite = (oktaUrl: URL) => string | null;
 
 export function passedHeaders(response: Response, rewrite: LinkRewrite): Record<string, string> {
   const headers: Record<string, string> = {};

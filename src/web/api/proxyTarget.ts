@@ -6,7 +6,7 @@ const SPLITS_OR_CONTROL = /[/\\\u0000-\u001F\u007F]/;
 /** The proxy's own path before the Okta path: /api/connections/NAME/okta/ */
 const PREFIX_SEGMENTS = 5;
 
-export interface ProxyTarget {
+interface ProxyTarget {
   /** `/api/v1/…`, each segment as received (still percent-encoded). */
   path: string;
   /** `''` or `?…`: the query as received, without the proxy's own `team` parameter. */
