@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Connection } from './db/connectionsRepo.ts';
 import type { AlertChannel, AlertPlace, Incident } from './flows/alerts.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { Notifier } from './slackNotifier.ts';
 import { alertMessage, fixedByReply, resolvedAlertMessage } from './views/alertMessage.ts';
 
@@ -13,8 +14,8 @@ const CHANNEL_GONE = new Set([
   'restricted_action',
 ]);
 
-function slackError(error: unknown): string {
-  return (error as { data?: { error?: string } }).data?.error ?? 'unknown';
+function slackErrorCode(error: unknown): string {
+  return (error as { data?: { error?: string } }).data?.error ?? 'request_failed';
 }
 
 /** Posts, edits and resolves alerts in Slack (the flow decides when). */
@@ -23,7 +24,13 @@ export function createAlertChannel(
   notifier: Notifier,
   logger: Logger,
   now: () => number,
+  metrics?: Metrics,
 ): AlertChannel {
+  const slackError = (error: unknown) => {
+    const code = slackErrorCode(error);
+    metrics?.slackErrors.inc({ code });
+    return code;
+  };
   const dmFallback = async (
     connection: Connection,
     incident: Incident,

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { createAlertChannel } from './alertNotifier.ts';
 import { boltLogger } from './boltLogger.ts';
@@ -17,11 +15,14 @@ import {
   type SweepReport,
   startHealthScheduler,
 } from './flows/healthSweep.ts';
+import { processLeaseOwner } from './flows/leaseOwners.ts';
+import { createHomeRefresher } from './handlers/homeRefresher.ts';
 import { registerHandlers } from './handlers/register.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { OktaOrgs } from './okta/oktaOrgs.ts';
 import { RateGate } from './okta/rateGate.ts';
+import { requestContext } from './requestContext.ts';
 import { slackDirectory } from './slackDirectory.ts';
 import { createNotifier } from './slackNotifier.ts';
 import { apiRoutes } from './web/api/apiRoutes.ts';
@@ -102,7 +103,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   };
   const client = new webApi.WebClient(config.slack.botToken, clientOptions);
   const notifier = createNotifier(client, deps.logger, metrics);
-  const alerts = createAlertChannel(client, notifier, deps.logger, now);
+  const alerts = createAlertChannel(client, notifier, deps.logger, now, metrics);
 
   const socketMode = config.slack.appToken !== null;
   const receiver = socketMode
@@ -110,6 +111,8 @@ export function createBot(config: Config, deps: BotDeps): Bot {
         appToken: config.slack.appToken ?? '',
         logger,
         installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+        // The envelope id plays the request id's part in the logs (see below).
+        customPropertiesExtractor: (args) => ({ envelopeId: args.envelope_id }),
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret ?? '',
@@ -126,6 +129,11 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     clientOptions,
     deferInitialization: true,
   });
+  if (socketMode) {
+    app.use(async ({ context, next }) =>
+      requestContext.run({ reqId: String(context.envelopeId ?? 'socket') }, next),
+    );
+  }
   app.error(async (error) => {
     const code =
       (error as { data?: { error?: string }; code?: string }).data?.error ??
@@ -133,21 +141,25 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     metrics.slackErrors.inc({ code: code ?? 'unknown' });
     deps.logger.error({ err: error }, 'Slack listener failed');
   });
+  const checkPermission = createPermissionCheck({
+    adminUserIds: config.adminUserIds,
+    directory: slackDirectory(client),
+    now,
+  });
+  // Keeps open Home tabs current: shared by the handlers, the sweep and the callback.
+  const home = createHomeRefresher({ flows, checkPermission, client, logger: deps.logger });
   registerHandlers(app, {
     flows,
-    checkPermission: createPermissionCheck({
-      adminUserIds: config.adminUserIds,
-      directory: slackDirectory(client),
-      now,
-    }),
+    checkPermission,
     notifier,
     alerts,
     audit: flows.audit,
     logger: deps.logger,
+    home,
   });
 
   // Identifies this process in refresh leases; the API refreshes under its own name.
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const owner = processLeaseOwner();
   const health = startHealthScheduler(flows, {
     intervalMs: config.healthIntervalSeconds * 1000,
     owner,
@@ -156,6 +168,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     onNeedsReauth: async (connection) => {
       const incident = incidentOf(connection, now());
       if (incident) await raiseAlert(flows, alerts, connection, { ...incident, since: now() });
+      home.refresh(connection.teamId);
     },
     onReport: (report: SweepReport, seconds: number) => {
       metrics.flowDuration.observe({ flow: 'health_sweep' }, seconds);
@@ -172,7 +185,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       metrics: () => metrics.registry,
     }),
     ...setupRoutes(flows),
-    callbackRoute(flows, notifier, alerts),
+    callbackRoute(flows, notifier, alerts, (teamId) => home.refresh(teamId)),
     // Last: it ends with a catch-all for /api/*.
     ...apiRoutes(flows, alerts, config.apiKeys, { owner: `${owner}:api` }),
   ];
@@ -195,12 +208,23 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     async start() {
       await app.init();
       const port = await web.listen(config.port, config.host);
-      if (receiver instanceof SocketModeReceiver) await receiver.start();
+      if (receiver instanceof SocketModeReceiver) {
+        try {
+          await receiver.start();
+        } catch (error) {
+          await web.close(0);
+          // Refused here, it is the app-level token that Slack did not accept.
+          throw Object.assign(error as object, { slackToken: 'SLACK_APP_TOKEN' });
+        }
+      }
       return { port };
     },
     async stop(graceMs = 10_000) {
-      await Promise.all([web.close(graceMs), health.stop(graceMs)]);
+      home.stop();
+      // In Socket Mode, disconnect first: Slack then sends new envelopes to the app's
+      // other connections while this process finishes what it has.
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
+      await Promise.all([web.close(graceMs), health.stop(graceMs)]);
     },
   };
 }

@@ -398,9 +398,12 @@ const TOKEN_REFUSED = new Set([
 /** The text printed when the bot cannot start although its configuration parsed. */
 export function describeStartFailure(error: unknown, apiUrl: string): string {
   const slackCode = (error as { data?: { error?: string } }).data?.error;
+  const token = (error as { slackToken?: string }).slackToken ?? 'SLACK_BOT_TOKEN';
   if (slackCode && TOKEN_REFUSED.has(slackCode)) {
     return describeProblems([
-      `SLACK_BOT_TOKEN: Slack refused it (${slackCode}). Copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page, and reinstall the app if it was revoked.`,
+      token === 'SLACK_APP_TOKEN'
+        ? `SLACK_APP_TOKEN: Slack refused it (${slackCode}). Create an app-level token with the connections:write scope under Basic Information → App-Level Tokens.`
+        : `SLACK_BOT_TOKEN: Slack refused it (${slackCode}). Copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page, and reinstall the app if it was revoked.`,
     ]);
   }
   if (slackCode)

@@ -1,6 +1,7 @@
 import { createBot } from './app.ts';
 import { describeProblems, describeStartFailure, loadConfig } from './config.ts';
 import { openDatabase } from './db/openDatabase.ts';
+import { expireLeasesOfStoppedProcesses } from './flows/leaseOwners.ts';
 import { createLogger } from './logger.ts';
 
 // A .env file in the working folder is read when present (Node's own parser).
@@ -23,6 +24,8 @@ const database = openDatabase(config.databasePath);
 logger.info({ database: database.status(), path: config.databasePath }, 'database ready');
 
 const bot = createBot(config, { logger, database });
+// Before any sweep of this process: refreshes cut short by an earlier life of the bot.
+expireLeasesOfStoppedProcesses(bot.flows);
 let port: number;
 try {
   ({ port } = await bot.start());
@@ -35,15 +38,39 @@ logger.info(
   { port, publicUrl: config.publicUrl, redirectUri: config.redirectUri },
   'okta-connect is listening',
 );
+// A first sweep now rather than one interval after start: tokens that came due while the
+// bot was down are refreshed at once, and an interrupted refresh is retried while Okta's
+// grace period for the token it was replacing may still run.
+void bot.health.runNow();
+
+/**
+ * How long requests under way and the current sweep step get to finish after SIGTERM.
+ * `docker stop` sends SIGKILL 10 s after SIGTERM (Kubernetes after 30 s): the bot is done
+ * well before, database closed.
+ */
+const SHUTDOWN_GRACE_MS = 8_000;
 
 let stopping = false;
 async function shutdown(signal: string) {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: the operator does not want to wait. SQLite's WAL keeps the file
+    // consistent; a refresh cut short is retried at the next start.
+    logger.warn({ signal }, 'stopping at once');
+    process.exit(1);
+  }
   stopping = true;
-  logger.info({ signal }, 'shutting down');
-  await bot.stop();
-  database.close();
-  process.exit(0);
+  logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down');
+  let code = 0;
+  try {
+    await bot.stop(SHUTDOWN_GRACE_MS);
+  } catch (error) {
+    logger.error({ err: error }, 'could not stop cleanly');
+    code = 1;
+  } finally {
+    database.close();
+  }
+  logger.info({ code }, 'stopped; database closed');
+  process.exit(code);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

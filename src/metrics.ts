@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CONNECTION_STATUSES } from './db/schema.ts';
 
 /** The bot's Prometheus metrics (`GET /metrics`), one registry per bot instance. */
 export function createMetrics(
@@ -12,11 +13,22 @@ export function createMetrics(
       help: 'Connections by status',
       labelNames: ['status'] as const,
       registers: [registry],
-      // Counted from the database when scraped: the truth, not a running tally.
+      // Counted from the database when scraped: the truth, not a running tally. Every
+      // status is reported, 0 included, so that an alert on needs_reauth sees it clear.
+      // When the database cannot answer the gauge is left out (and /readyz says 503),
+      // rather than failing the whole scrape.
       collect() {
         this.reset();
-        for (const [status, count] of Object.entries(options.connectionsByStatus?.() ?? {})) {
-          this.set({ status }, count);
+        const source = options.connectionsByStatus;
+        if (!source) return;
+        let counts: Record<string, number>;
+        try {
+          counts = source();
+        } catch {
+          return;
+        }
+        for (const status of new Set([...CONNECTION_STATUSES, ...Object.keys(counts)])) {
+          this.set({ status }, counts[status] ?? 0);
         }
       },
     }),

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { KeyRing } from '../crypto.ts';
 import type { Clock } from './clock.ts';
 import {
@@ -72,6 +72,42 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
         .where(and(eq(connections.id, id), eq(connections.leaseOwner, owner)))
         .run();
       return result.changes === 1;
+    },
+
+    /**
+     * Extends the lease if `owner` still holds it (even run out, as long as nobody took
+     * it since); false when another owner took it or a status change cleared it.
+     */
+    renewLease(id: string, owner: string, now: number, leaseMs = REFRESH_LEASE_MS): boolean {
+      const result = db
+        .update(connections)
+        .set({ leaseExpiresAt: now + leaseMs })
+        .where(and(eq(connections.id, id), active, eq(connections.leaseOwner, owner)))
+        .run();
+      return result.changes === 1;
+    },
+
+    /** Who holds an unexpired lease now, each once (start-up recovery, see leaseOwners.ts). */
+    liveLeaseOwners(now: number): string[] {
+      return db
+        .selectDistinct({ owner: connections.leaseOwner })
+        .from(connections)
+        .where(and(isNotNull(connections.leaseOwner), gt(connections.leaseExpiresAt, now)))
+        .all()
+        .flatMap((row) => (row.owner === null ? [] : [row.owner]));
+    },
+
+    /**
+     * Ends the leases of an owner known to be gone (a process that stopped mid-refresh).
+     * The owner stays on the row, expired: the next refresher sees that the last refresh
+     * was interrupted. Returns how many leases ended.
+     */
+    expireLeasesOf(owner: string, now: number): number {
+      return db
+        .update(connections)
+        .set({ leaseExpiresAt: now })
+        .where(and(eq(connections.leaseOwner, owner), gt(connections.leaseExpiresAt, now)))
+        .run().changes;
     },
 
     /**

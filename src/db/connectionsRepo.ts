@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { type KeyRing, randomToken } from '../crypto.ts';
 import { type Clock, systemClock } from './clock.ts';
 import {
@@ -46,8 +46,13 @@ export interface ListPage {
   offset?: number;
 }
 
-/** Not deleted: what a team sees. */
-const live = ne(connections.status, 'deleted');
+/**
+ * Not deleted: what a team sees. Written as literal SQL, not `ne()`: drizzle would bind
+ * 'deleted' as a parameter, and SQLite then cannot match the term to the partial unique
+ * index on (team_id, nickname_key), so a nickname lookup or a list page read every row of
+ * the team (and sorted them) instead of a few index entries.
+ */
+const live = sql`${connections.status} <> 'deleted'`;
 
 /**
  * Connections, for flows. Every read a Slack handler can reach is scoped to the team;
@@ -56,22 +61,16 @@ const live = ne(connections.status, 'deleted');
  * connectionUpkeep.ts; this object gathers them.
  */
 export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = systemClock) {
-  const findOne = (...where: SQL[]): Connection | null => {
-    const row = db
-      .select()
-      .from(connections)
-      .where(and(live, ...where))
-      .get();
-    return row ? toConnection(row) : null;
-  };
+  const prepared = prepareReads(db);
+  const one = (row: typeof connections.$inferSelect | undefined) =>
+    row ? toConnection(row) : null;
 
   /** Case-insensitive, through `nickname_key`. */
   const findByNickname = (teamId: string, nickname: string) =>
-    findOne(eq(connections.teamId, teamId), eq(connections.nicknameKey, nicknameKey(nickname)));
+    one(prepared.byNickname.get({ teamId, nicknameKey: nicknameKey(nickname) }));
 
   return {
-    findById: (teamId: string, id: string) =>
-      findOne(eq(connections.teamId, teamId), eq(connections.id, id)),
+    findById: (teamId: string, id: string) => one(prepared.byTeamAndId.get({ teamId, id })),
 
     findByNickname,
 
@@ -79,15 +78,7 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
       findByNickname(teamId, nickname) !== null,
 
     listByTeam(teamId: string, { limit = 25, offset = 0 }: ListPage = {}): Connection[] {
-      return db
-        .select()
-        .from(connections)
-        .where(and(eq(connections.teamId, teamId), live))
-        .orderBy(asc(connections.nicknameKey))
-        .limit(limit)
-        .offset(offset)
-        .all()
-        .map(toConnection);
+      return prepared.teamPage.all({ teamId, limit, offset }).map(toConnection);
     },
 
     /**
@@ -128,12 +119,7 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
     },
 
     countByTeam(teamId: string): number {
-      const row = db
-        .select({ n: count() })
-        .from(connections)
-        .where(and(eq(connections.teamId, teamId), live))
-        .get();
-      return row?.n ?? 0;
+      return prepared.teamCount.get({ teamId })?.n ?? 0;
     },
 
     /**
@@ -145,11 +131,7 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
       id: string,
       names: readonly N[],
     ): Secrets<N> | null {
-      const row = db
-        .select()
-        .from(connections)
-        .where(and(eq(connections.id, id), live))
-        .get();
+      const row = prepared.byId.get({ id });
       if (!row) return null;
       const values = new Map<N, string | null>();
       for (const name of names) {
@@ -209,3 +191,37 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
 }
 
 export type ConnectionsRepo = ReturnType<typeof createConnectionsRepo>;
+
+/**
+ * The reads on Slack's ack path, the sweep's and the API's, prepared once. drizzle builds
+ * a query's SQL on every call, and for a select of every column that costs ~0.4 ms of
+ * CPU, far more than SQLite takes to answer by index: the details step spent half its
+ * time there (docs/benchmarks.md).
+ */
+function prepareReads(db: Db) {
+  const param = {
+    teamId: sql.placeholder('teamId'),
+    id: sql.placeholder('id'),
+    nicknameKey: sql.placeholder('nicknameKey'),
+  };
+  const ofTeam = eq(connections.teamId, param.teamId);
+  const all = () => db.select().from(connections);
+  return {
+    byNickname: all()
+      .where(and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey)))
+      .prepare(),
+    byTeamAndId: all()
+      .where(and(live, ofTeam, eq(connections.id, param.id)))
+      .prepare(),
+    byId: all()
+      .where(and(eq(connections.id, param.id), live))
+      .prepare(),
+    teamPage: all()
+      .where(and(ofTeam, live))
+      .orderBy(asc(connections.nicknameKey))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'))
+      .prepare(),
+    teamCount: db.select({ n: count() }).from(connections).where(and(ofTeam, live)).prepare(),
+  };
+}

@@ -6,15 +6,27 @@ import { exchangeCode, type GrantedTokens, revokeToken } from '../okta/authoriza
 import { listUserRoleTypes } from '../okta/managementApi.ts';
 import { isKnownScope } from '../okta/scopeCatalog.ts';
 import type { FailureCode, FailureFacts, WarningCode } from '../views/messages.ts';
+import { badAnswerOf } from './badOktaAnswer.ts';
 import type { FlowDeps } from './deps.ts';
 import { type ReauthStart, startReauthorization } from './startReauthorization.ts';
 
-/** The callback's query, as Okta sends it (RFC 6749 §4.1.2). */
+/** Okta's words are shown to the admin; longer ones are cut, not refused. */
+const shortened = (max: number) =>
+  z.preprocess(
+    (text) => (typeof text === 'string' ? text.slice(0, max) : text),
+    z.string().optional(),
+  );
+
+/**
+ * The callback's query, as Okta sends it (RFC 6749 §4.1.2). An overlong error text is
+ * cut rather than refused: refusing it would drop the state too, and the sign-in it
+ * belongs to would be reported as "not started by the bot" and left pending.
+ */
 const callbackQuery = z.object({
   state: z.string().min(1).max(512).optional(),
   code: z.string().min(1).max(2048).optional(),
-  error: z.string().max(200).optional(),
-  error_description: z.string().max(2000).optional(),
+  error: shortened(200),
+  error_description: shortened(2000),
 });
 
 export interface Warning {
@@ -222,8 +234,9 @@ function exchangeFailure(
       return fail(error.code, {}, true);
     case 'unauthorized_client':
     case 'invalid_grant':
-    case 'okta_bad_response':
       return fail(error.code);
+    case 'okta_bad_response':
+      return fail(error.code, { badAnswer: badAnswerOf(error) });
     case 'invalid_scope':
       return fail('invalid_scope');
     case 'consent_required':

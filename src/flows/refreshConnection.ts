@@ -23,8 +23,15 @@ export type RefreshOutcome =
   | { kind: 'lease_lost' }
   | { kind: 'failed'; error: BotError };
 
-/** The words stored as the reason when Okta refuses a refresh. */
-export function refusalText(code: string): string {
+/**
+ * The words stored as the reason when Okta refuses a refresh. `interrupted`: the previous
+ * refresh never finished (its lease was left behind), which with refresh token rotation
+ * explains an `invalid_grant` better than anything an admin did.
+ */
+export function refusalText(code: string, interrupted = false): string {
+  if (code === 'invalid_grant' && interrupted) {
+    return 'Okta refused the refresh token (invalid or expired), most likely because the bot stopped in the middle of a refresh: Okta had already replaced the token, the new one was never saved, and the old one was used again after Okta’s grace period, so Okta revoked all of the connection’s tokens (refresh token rotation).';
+  }
   switch (code) {
     case 'invalid_grant':
       return 'Okta refused the refresh token (invalid or expired): it was revoked, expired, or the admin’s access changed.';
@@ -57,6 +64,11 @@ export async function refreshConnection(
   options: { owner: string; force?: boolean; onOktaCall?: () => Promise<() => void> },
 ): Promise<RefreshOutcome> {
   const now = deps.now();
+  // A lease left behind (run out, or ended at start-up for a process that stopped): the
+  // last refresh never finished, and Okta may have rotated the token without the bot
+  // saving the new one.
+  const before = deps.connections.findById(target.teamId, target.id);
+  const interrupted = before?.leaseOwner != null && (before.leaseExpiresAt ?? 0) <= now;
   if (!deps.connections.tryTakeLease(target.id, options.owner, now)) {
     const current = deps.connections.findById(target.teamId, target.id);
     if (!current) return { kind: 'skipped', reason: 'gone' };
@@ -65,7 +77,7 @@ export async function refreshConnection(
       : { kind: 'skipped', reason: 'not_active' };
   }
   const connection = deps.connections.findById(target.teamId, target.id);
-  if (!connection || connection.status !== 'active') {
+  if (connection?.status !== 'active') {
     deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'skipped', reason: connection ? 'not_active' : 'gone' };
   }
@@ -73,13 +85,29 @@ export async function refreshConnection(
     deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'fresh', connection };
   }
-  const secrets = deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
+  let secrets = deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
   if (!secrets?.refreshToken || !secrets.clientSecret) {
     deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'skipped', reason: 'no_refresh_token' };
   }
 
   const done = options.onOktaCall ? await options.onOktaCall() : undefined;
+  if (done) {
+    // The rate gate can hold a refresher past its lease (a spent rate-limit window lasts
+    // up to a minute): another process may have taken the connection and spent the
+    // refresh token meanwhile. Go on only while the lease is still ours, with the token
+    // on disk now.
+    if (!deps.connections.renewLease(connection.id, options.owner, deps.now())) {
+      done();
+      return { kind: 'lease_lost' };
+    }
+    secrets = deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
+    if (!secrets?.refreshToken || !secrets.clientSecret) {
+      done();
+      deps.connections.releaseLease(target.id, options.owner);
+      return { kind: 'skipped', reason: 'no_refresh_token' };
+    }
+  }
   let refreshed: Awaited<ReturnType<typeof refreshTokens>>;
   try {
     refreshed = await refreshTokens(deps.orgs, {
@@ -99,14 +127,14 @@ export async function refreshConnection(
       const marked = deps.connections.markNeedsReauth(
         connection.id,
         error.code,
-        refusalText(error.code),
+        refusalText(error.code, interrupted),
       );
       deps.audit.record({
         teamId: connection.teamId,
         connectionId: connection.id,
         actor: 'system',
         action: 'connection.needs_reauth',
-        details: { reason: error.code },
+        details: { reason: error.code, ...(interrupted ? { afterInterruptedRefresh: true } : {}) },
       });
       return marked.ok
         ? { kind: 'needs_reauth', connection: marked.connection, code: error.code }

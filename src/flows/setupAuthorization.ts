@@ -3,7 +3,8 @@ import type { AuthRequest } from '../db/authRequestsRepo.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { isBotError } from '../errors.ts';
 import { buildAuthorizeUrl } from '../okta/authorizationCode.ts';
-import type { FailureFacts } from '../views/messages.ts';
+import type { BadAnswer, FailureFacts } from '../views/messages.ts';
+import { badAnswerOf } from './badOktaAnswer.ts';
 import type { FlowDeps } from './deps.ts';
 import { LINK_TTL_MS } from './deps.ts';
 
@@ -42,6 +43,34 @@ export function loadSetup(deps: FlowDeps, linkToken: string): SetupLookup {
   };
 }
 
+/** Why the setup page refused a form post before looking at the secret. */
+export type SetupRefusal = 'cross_origin' | 'csrf_mismatch' | 'cookies_blocked';
+
+/**
+ * A refused setup form post is audited against the admin whose link it used, when the
+ * link is still open: a post from another site, or without the page's cookie, may be
+ * someone else trying that admin's link. The audit keeps where it came from, cut short.
+ */
+export function auditSetupRefusal(
+  deps: FlowDeps,
+  input: { linkToken: string; reason: SetupRefusal; origin?: string; fetchSite?: string },
+): void {
+  const lookup = loadSetup(deps, input.linkToken);
+  if (!lookup.ok) return;
+  const { request, connection } = lookup.setup;
+  deps.audit.record({
+    teamId: request.teamId,
+    connectionId: connection.id,
+    actor: request.slackUserId,
+    action: 'setup.refused',
+    details: {
+      reason: input.reason,
+      ...(input.origin === undefined ? {} : { origin: input.origin.slice(0, 200) }),
+      ...(input.fetchSite === undefined ? {} : { fetchSite: input.fetchSite.slice(0, 40) }),
+    },
+  });
+}
+
 /** Okta client secrets are 40–64 characters of base64url; leave room for other generators. */
 const SECRET_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
@@ -61,6 +90,8 @@ export type BeginOutcome =
         | 'okta_bad_response'
         | 'okta_error';
       setup: SetupView;
+      /** For `okta_bad_response`: what was wrong with Okta's discovery document. */
+      badAnswer?: BadAnswer;
     };
 
 /**
@@ -110,7 +141,12 @@ export async function beginAuthorization(
       error.code === 'okta_bad_response'
         ? error.code
         : 'okta_error';
-    return { ok: false, code, setup };
+    return {
+      ok: false,
+      code,
+      setup,
+      ...(code === 'okta_bad_response' ? { badAnswer: badAnswerOf(error) } : {}),
+    };
   }
 
   const now = deps.now();

@@ -23,9 +23,17 @@ export interface NewConnectionInput {
 /**
  * The last step of the create wizard: a `pending` connection and its authorization
  * request, and the single-use setup link for the DM. The unique index decides a race
- * between two admins choosing the same nickname.
+ * between two admins choosing the same nickname. Connection, request and audit entry are
+ * one transaction: a bot killed in between leaves no pending connection without a link.
  */
 export function startConnection(
+  deps: FlowDeps,
+  input: NewConnectionInput,
+): { ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' } {
+  return deps.connections.atomically(() => createWithLink(deps, input));
+}
+
+function createWithLink(
   deps: FlowDeps,
   input: NewConnectionInput,
 ): { ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' } {

@@ -1,19 +1,21 @@
-import { randomToken } from '../crypto.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { type BotError, isBotError } from '../errors.ts';
 import { probeFor } from '../okta/familyProbes.ts';
 import { oktaGet } from '../okta/managementApi.ts';
 import { scopeFamily } from '../okta/scopeCatalog.ts';
 import { fetchUserinfo } from '../okta/userinfo.ts';
-import { type AlertChannel, type Incident, incidentKey, incidentOf, raiseAlert } from './alerts.ts';
+import type { AlertChannel } from './alerts.ts';
 import type { FlowDeps } from './deps.ts';
-import { describeFailure, refreshConnection } from './refreshConnection.ts';
+import { freshAccessToken, type TokenProblem } from './freshAccessToken.ts';
+import { processLeaseOwner } from './leaseOwners.ts';
+import { noteInsufficientScope } from './noteInsufficientScope.ts';
+import { describeFailure } from './refreshConnection.ts';
 
 /**
  * Calls run a few at a time: a test is one admin's click, and must not take a burst of
  * the org's rate limit away from the Workflows and scripts that share it.
  */
-export const PROBE_CONCURRENCY = 4;
+const PROBE_CONCURRENCY = 4;
 
 export type CallResult =
   | { kind: 'ok' }
@@ -40,7 +42,7 @@ export type TestOutcome =
       ok: true;
       /** As it is after the test (with its attention mark, if one was set). */
       connection: Connection;
-      /** Who the token acts for, from userinfo. */
+      /** Who the token acts for: userinfo's name for them, else the login at authorization. */
       login: string | null;
       calls: CallReport[];
       /** Families of the connection's scopes that have no safe read to try. */
@@ -54,10 +56,6 @@ export type TestOutcome =
   | { ok: false; code: 'not_active'; connection: Connection }
   | { ok: false; code: 'needs_reauth'; connection: Connection }
   | { ok: false; code: 'token_unavailable'; connection: Connection; reason: string };
-
-type TokenFor =
-  | { ok: true; token: string; connection: Connection }
-  | Extract<TestOutcome, { ok: false }>;
 
 const USERINFO = '/oauth2/v1/userinfo';
 
@@ -78,19 +76,20 @@ export async function testConnection(
   const found = deps.connections.findById(input.teamId, input.connectionId);
   if (!found) return { ok: false, code: 'not_found' };
   if (found.status !== 'active') return { ok: false, code: 'not_active', connection: found };
-  const owner = `test:${randomToken(6)}`;
+  // In the `host:pid:random` form, so a bot stopped mid-refresh frees the lease at start-up.
+  const owner = processLeaseOwner();
 
-  let access = await accessTokenFor(deps, alerts, found, owner, false);
-  if (!access.ok) return access;
-  let userinfo = await callUserinfo(deps, access);
+  let access = await freshAccessToken(deps, alerts, found, { owner });
+  if (!access.ok) return tokenProblem(access, found);
+  let userinfo = await callUserinfo(deps, access.connection, access.accessToken);
   if (userinfo.report.result.kind === 'invalid_token') {
     // Okta refused a token the bot thought valid (revoked at Okta): one forced refresh
     // tells a revoked grant (needs reauthorization) from a revoked access token.
-    access = await accessTokenFor(deps, alerts, access.connection, owner, true);
-    if (!access.ok) return access;
-    userinfo = await callUserinfo(deps, access);
+    access = await freshAccessToken(deps, alerts, found, { owner, refused: access.accessToken });
+    if (!access.ok) return tokenProblem(access, found);
+    userinfo = await callUserinfo(deps, access.connection, access.accessToken);
   }
-  const { connection, token } = access;
+  const { connection, accessToken } = access;
   const calls: CallReport[] = [userinfo.report];
   const plan = probePlan(connection, userinfo.sub ?? connection.authorizedSub);
   if (userinfo.report.result.kind !== 'invalid_token') {
@@ -98,7 +97,7 @@ export async function testConnection(
       target: probe.family,
       path: probe.path,
       granted: probe.granted,
-      result: await callManagementApi(deps, connection.domain, token, probe.path, probe.scope),
+      result: await callManagementApi(deps, connection.domain, accessToken, probe),
     }));
     calls.push(...reports);
   }
@@ -110,7 +109,10 @@ export async function testConnection(
       ),
     ),
   ];
-  const marked = await markMissingScopes(deps, alerts, connection, missingScopes);
+  const marked =
+    missingScopes.length > 0
+      ? noteInsufficientScope(deps, alerts, connection, missingScopes.join(' '))
+      : connection;
   deps.audit.record({
     teamId: connection.teamId,
     connectionId: connection.id,
@@ -126,7 +128,7 @@ export async function testConnection(
   return {
     ok: true,
     connection: marked,
-    login: userinfo.login,
+    login: userinfo.login ?? marked.authorizedLogin,
     calls,
     notProbed: plan.notProbed,
     dropped: plan.dropped,
@@ -134,62 +136,46 @@ export async function testConnection(
   };
 }
 
-/** The stored access token, refreshed first when due (or when `force`), like the sweep does. */
-async function accessTokenFor(
-  deps: FlowDeps,
-  alerts: AlertChannel,
-  connection: Connection,
-  owner: string,
-  force: boolean,
-): Promise<TokenFor> {
-  const refreshed = await refreshConnection(deps, connection, { owner, force });
-  let problem: string | null = null;
-  switch (refreshed.kind) {
-    case 'needs_reauth': {
-      const incident = incidentOf(refreshed.connection, deps.now());
-      if (incident) {
-        await raiseQuietly(deps, alerts, refreshed.connection, { ...incident, since: deps.now() });
-      }
-      return { ok: false, code: 'needs_reauth', connection: refreshed.connection };
-    }
-    case 'skipped':
-      if (refreshed.reason === 'gone') return { ok: false, code: 'not_found' };
-      if (refreshed.reason === 'not_active') {
-        const current = deps.connections.findById(connection.teamId, connection.id);
-        return current
-          ? { ok: false, code: 'not_active', connection: current }
-          : { ok: false, code: 'not_found' };
-      }
-      problem = 'The access token expired and Okta gave this connection no refresh token.';
-      break;
-    case 'failed':
-      problem = `The access token expired and could not be refreshed: ${describeFailure(refreshed.error)}.`;
-      break;
+/** Why the test could not get a token to test with. */
+function tokenProblem(problem: TokenProblem, connection: Connection): TestOutcome {
+  switch (problem.code) {
+    case 'gone':
+      return { ok: false, code: 'not_found' };
+    case 'needs_reauth':
+      return { ok: false, code: 'needs_reauth', connection: problem.connection };
+    case 'not_active':
+      return { ok: false, code: 'not_active', connection: problem.connection };
+    case 'no_refresh_token':
+      return {
+        ok: false,
+        code: 'token_unavailable',
+        connection: problem.connection,
+        reason:
+          'Its access token is about to expire and Okta gave it no refresh token to get another.',
+      };
     case 'busy':
-      problem = 'The connection is being refreshed right now.';
-      break;
-    default:
+      return {
+        ok: false,
+        code: 'token_unavailable',
+        connection,
+        reason: 'Its token is being refreshed by another part of the bot right now.',
+      };
+    case 'okta_unavailable':
+    case 'okta_error':
+      return {
+        ok: false,
+        code: 'token_unavailable',
+        connection,
+        reason: `Its access token needed a refresh, which failed: ${describeFailure(problem.error)}.`,
+      };
   }
-  const current = deps.connections.findById(connection.teamId, connection.id);
-  if (!current) return { ok: false, code: 'not_found' };
-  const secrets = deps.connections.readSecrets(current.id, ['accessToken']);
-  const expired = current.accessExpiresAt !== null && current.accessExpiresAt <= deps.now();
-  if (!secrets?.accessToken || expired) {
-    return {
-      ok: false,
-      code: 'token_unavailable',
-      connection: current,
-      reason: problem ?? 'No usable access token is stored.',
-    };
-  }
-  return { ok: true, token: secrets.accessToken, connection: current };
 }
 
 async function callUserinfo(
   deps: FlowDeps,
-  access: { token: string; connection: Connection },
+  connection: Connection,
+  accessToken: string,
 ): Promise<{ report: CallReport; sub: string | null; login: string | null }> {
-  const { connection } = access;
   const report = (result: CallResult): CallReport => ({
     target: 'userinfo',
     path: USERINFO,
@@ -197,7 +183,7 @@ async function callUserinfo(
     result,
   });
   try {
-    const answer = await fetchUserinfo(deps.orgs, connection.domain, access.token);
+    const answer = await fetchUserinfo(deps.orgs, connection.domain, accessToken);
     if (answer.ok) {
       deps.connections.recordCheck(connection.id);
       return { report: report({ kind: 'ok' }), sub: answer.sub, login: answer.login };
@@ -219,12 +205,11 @@ async function callUserinfo(
 async function callManagementApi(
   deps: FlowDeps,
   domain: string,
-  token: string,
-  path: string,
-  scope: string,
+  accessToken: string,
+  { path, scope }: PlannedProbe,
 ): Promise<CallResult> {
   try {
-    const answer = await oktaGet(deps.orgs, domain, token, path);
+    const answer = await oktaGet(deps.orgs, domain, accessToken, path);
     if (answer.ok) return { kind: 'ok' };
     switch (answer.code) {
       case 'insufficient_scope':
@@ -286,58 +271,6 @@ function probePlan(connection: Connection, sub: string | null) {
     else notProbed.push(family);
   }
   return { probes, notProbed, dropped };
-}
-
-/**
- * Marks the connection with the scopes Okta refused and raises (or edits) its alert. A
- * test that finds the same scopes missing again changes nothing: the alert already says it.
- */
-async function markMissingScopes(
-  deps: FlowDeps,
-  alerts: AlertChannel,
-  connection: Connection,
-  missing: readonly string[],
-): Promise<Connection> {
-  if (missing.length === 0) return connection;
-  const scope = missing.join(' ');
-  const already =
-    connection.attention?.code === 'insufficient_scope' && connection.attention.scope === scope;
-  let current = connection;
-  if (!already) {
-    const marked = deps.connections.setAttention(connection.id, {
-      code: 'insufficient_scope',
-      text: `Okta answered Insufficient Scope: the connection's token lacks ${missing.join(', ')}.`,
-      scope,
-    });
-    if (!marked.ok) return connection;
-    current = marked.connection;
-    deps.audit.record({
-      teamId: current.teamId,
-      connectionId: current.id,
-      actor: 'system',
-      action: 'connection.attention',
-      details: { reason: 'insufficient_scope', scope },
-    });
-  }
-  const incident = incidentOf(current, deps.now());
-  if (!incident) return current;
-  if (already && current.notifyMessage?.incidentKey === incidentKey(incident)) return current;
-  await raiseQuietly(deps, alerts, current, incident);
-  return deps.connections.findById(current.teamId, current.id) ?? current;
-}
-
-/** The test's answer matters more than the alert: a Slack failure is logged, not thrown. */
-async function raiseQuietly(
-  deps: FlowDeps,
-  alerts: AlertChannel,
-  connection: Connection,
-  incident: Incident,
-): Promise<void> {
-  try {
-    await raiseAlert(deps, alerts, connection, incident);
-  } catch (error) {
-    deps.logger.error({ err: error, connectionId: connection.id }, 'could not raise the alert');
-  }
 }
 
 async function mapLimited<T, R>(

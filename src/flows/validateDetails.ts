@@ -76,3 +76,23 @@ export function validateDetails(deps: FlowDeps, input: DetailsInput): DetailsRes
   if (Object.keys(errors).length > 0 || !nickname.ok) return { ok: false, errors };
   return { ok: true, nickname: nickname.nickname, domain, clientId, notes };
 }
+
+/**
+ * The last wizard step reads the nickname, domain and client ID back from the modal's
+ * `private_metadata`, which Slack returns with the submission. They were checked at the
+ * details step; they are checked again, unchanged, so that a stale or tampered form
+ * cannot create a connection the details step would refuse (a host that is not an Okta
+ * org, a nickname with mention syntax).
+ */
+export function carriedDetailsHold(
+  deps: FlowDeps,
+  carried: { orgKind: 'home' | 'other'; nickname: string; domain: string; clientId: string },
+): boolean {
+  const nickname = checkNickname(carried.nickname);
+  if (!nickname.ok || nickname.nickname !== carried.nickname) return false;
+  if (!CLIENT_ID_PATTERN.test(carried.clientId)) return false;
+  const home = deps.settings.home;
+  if (carried.orgKind === 'home' && home) return carried.domain === home.domain;
+  const parsed = parseOktaDomain(carried.domain, { extraDomains: deps.settings.extraDomains });
+  return parsed.ok && parsed.domain === carried.domain;
+}

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { helpMessage } from '../views/helpMessage.ts';
 import { notFoundMessage, refusalMessage } from '../views/notices.ts';
+import { runConnectionTest, testingMessage } from './connectionTest.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
 import { listPage } from './listPage.ts';
@@ -16,10 +17,10 @@ export function parseCommandText(text: string): { word: string; name: string } {
   return { word: word.toLowerCase(), name: rest.join(' ').trim() };
 }
 
-const NEEDS_NAME = new Set(['reauth', 'scopes', 'delete']);
+const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete']);
 
 export function registerCommand(app: App, deps: HandlerDeps): void {
-  app.command(COMMAND, async ({ ack, body, client }) => {
+  app.command(COMMAND, async ({ ack, body, client, respond }) => {
     const parsed = slashCommandBody.safeParse(body);
     if (!parsed.success) {
       await ack(helpMessage());
@@ -58,6 +59,17 @@ export function registerCommand(app: App, deps: HandlerDeps): void {
     const connection = deps.flows.connections.findByNickname(teamId, name);
     if (!connection) {
       await ack(notFoundMessage(name));
+      return;
+    }
+    if (word === 'test') {
+      await ack({ response_type: 'ephemeral', ...testingMessage(connection.nickname) });
+      await runConnectionTest(
+        deps,
+        { teamId, userId: command.user_id, connectionId: connection.id },
+        async (message) => {
+          await respond({ response_type: 'ephemeral', ...message });
+        },
+      );
       return;
     }
     await ack();

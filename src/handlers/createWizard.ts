@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { chooseScopes } from '../flows/chooseScopes.ts';
 import { startConnection } from '../flows/startConnection.ts';
-import { validateDetails } from '../flows/validateDetails.ts';
+import { carriedDetailsHold, validateDetails } from '../flows/validateDetails.ts';
 import { detailsStepView } from '../views/detailsStep.ts';
 import { ACTION, CALLBACK, INPUT, PREREQ } from '../views/ids.ts';
 import { failureMessage } from '../views/messages.ts';
@@ -13,6 +13,7 @@ import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
 import {
   blockActionsBody,
+  conversationId,
   conversationValue,
   optionValue,
   optionValues,
@@ -89,6 +90,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
     }
     const chosen = optionValue(values, INPUT.orgKind);
     const orgKind = settings.home && (chosen ?? state.orgKind) === 'home' ? 'home' : 'other';
+    const channelId = settings.notifyChannel ?? conversationId(state.channelId);
     const next: WizardState = { ...state, orgKind };
     await ack({
       response_action: 'push',
@@ -99,9 +101,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
           ...(state.nickname ? { nickname: state.nickname } : {}),
           ...(state.domain ? { domain: state.domain } : {}),
           clientId: state.clientId ?? (orgKind === 'home' ? (settings.home?.clientId ?? '') : ''),
-          ...(settings.notifyChannel || state.channelId
-            ? { channelId: settings.notifyChannel ?? state.channelId ?? '' }
-            : {}),
+          ...(channelId ? { channelId } : {}),
         },
         metadata: encodeWizard(next),
       }),
@@ -129,7 +129,9 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
     });
     if (!details.ok) return ack({ response_action: 'errors', errors: details.errors });
     const notifyChannel =
-      conversationValue(values, INPUT.notifyChannel) ?? settings.notifyChannel ?? state.channelId;
+      conversationValue(values, INPUT.notifyChannel) ??
+      settings.notifyChannel ??
+      conversationId(state.channelId);
     const next: WizardState = {
       ...state,
       nickname: details.nickname,
@@ -163,7 +165,13 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
       !teamId ||
       !state.nickname ||
       !state.domain ||
-      !state.clientId
+      !state.clientId ||
+      !carriedDetailsHold(deps.flows, {
+        orgKind: state.orgKind,
+        nickname: state.nickname,
+        domain: state.domain,
+        clientId: state.clientId,
+      })
     ) {
       return ack(restart());
     }
@@ -192,7 +200,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
       nickname: state.nickname,
       domain: state.domain,
       clientId: state.clientId,
-      notifyChannel: state.notifyChannel ?? null,
+      notifyChannel: conversationId(state.notifyChannel),
       scopeMode: scopes.mode,
       scopes: scopes.scopes,
     });

@@ -4,6 +4,7 @@ import type { PermissionCheck } from '../flows/checkPermission.ts';
 import type { FlowDeps } from '../flows/deps.ts';
 import type { Logger } from '../logger.ts';
 import type { Notifier } from '../slackNotifier.ts';
+import type { HomeRefresher } from './homeRefresher.ts';
 
 export interface HandlerDeps {
   flows: FlowDeps;
@@ -12,4 +13,9 @@ export interface HandlerDeps {
   alerts: AlertChannel;
   audit: AuditRepo;
   logger: Logger;
+  /**
+   * Keeps open Home tabs current. The composition root shares one with the callback and
+   * the sweep; without it, `registerHandlers` makes one for the handlers alone.
+   */
+  home?: HomeRefresher;
 }

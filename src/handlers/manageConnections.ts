@@ -20,6 +20,7 @@ import {
   textValue,
   viewSubmissionBody,
 } from './payloads.ts';
+import { replyTo } from './replyTo.ts';
 import { rememberSubmission } from './submissionMemory.ts';
 import { decodeConnectionRef } from './wizardState.ts';
 
@@ -50,12 +51,9 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
       if (!parsed.success || !teamId || !parsed.data.trigger_id) return;
       const userId = parsed.data.user.id;
       const allowed = await guard(deps, { teamId, userId }, `button ${kind}`);
+      const who = { userId, body, respond };
       if (!allowed.ok) {
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          ...refusalMessage(allowed.code),
-        });
+        await replyTo(deps, who, refusalMessage(allowed.code));
         return;
       }
       const connection = deps.flows.connections.findById(
@@ -63,11 +61,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
         parsed.data.actions[0]?.value ?? '',
       );
       if (!connection) {
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          ...simpleNotice(failureMessage('connection_gone')),
-        });
+        await replyTo(deps, who, simpleNotice(failureMessage('connection_gone')));
         return;
       }
       await openConnectionModal(deps, client, {
@@ -159,6 +153,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
         // The connection stops being refreshed until reauthorized: its channel hears why.
         const incident = incidentOf(link.connection, deps.flows.now());
         if (incident) await raiseAlert(deps.flows, deps.alerts, link.connection, incident);
+        deps.home?.refresh(teamId);
       }
       await deps.notifier.dm(
         userId,
@@ -205,6 +200,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
       }),
     );
     const outcome = await deleteConnection(deps.flows, { teamId, actor: userId, connectionId });
+    if (outcome.ok) deps.home?.refresh(teamId);
     await deps.notifier.dm(
       userId,
       simpleNotice(

@@ -116,7 +116,19 @@ export function optionValues(values: StateValues, block: string): string[] {
   return (values[block]?.[block]?.selected_options ?? []).map((option) => option.value);
 }
 
+/** Public (C…), private (G…) channel or DM (D…) ids, as Slack's conversation pickers return them. */
+const CONVERSATION_ID = /^[CGD][A-Z0-9]{2,40}$/;
+
+/**
+ * `value` when it is a conversation id, else null. A channel is stored, posted to and
+ * carried in `private_metadata`, so anything else Slack sends back is dropped.
+ */
+export function conversationId(value: string | null | undefined): string | null {
+  return typeof value === 'string' && CONVERSATION_ID.test(value) ? value : null;
+}
+
+/** The picked conversation, or null when none was picked or the value is not a channel id. */
 export function conversationValue(values: StateValues, block: string): string | null {
   const value = values[block]?.[block];
-  return value?.selected_conversation ?? value?.selected_channel ?? null;
+  return conversationId(value?.selected_conversation ?? value?.selected_channel);
 }

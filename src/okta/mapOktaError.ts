@@ -77,6 +77,19 @@ export function mapOktaError(error: unknown): BotError {
   }
   if (error instanceof client.ClientError) {
     if (error.cause instanceof Response) return fromStatus(error.cause, error);
+    // openid-client reports its own timeout as a ClientError: Okta did not answer, which
+    // is worth another try, not a malformed answer.
+    const cause = error.cause as { name?: string } | undefined;
+    if (
+      error.code === 'OAUTH_TIMEOUT' ||
+      cause?.name === 'TimeoutError' ||
+      cause?.name === 'AbortError'
+    ) {
+      return new BotError('okta_unreachable', 'Okta did not answer in time', {
+        cause: error,
+        retryable: true,
+      });
+    }
     return new BotError(
       'okta_bad_response',
       `Okta's answer failed validation (${error.code ?? 'unknown'})`,

@@ -51,7 +51,7 @@ export class OktaOrgs {
     clientSecret?: string,
   ): Promise<client.Configuration> {
     const origin = this.origin(domain);
-    const metadata = await this.metadata(origin);
+    const metadata = await this.metadata(domain, origin);
     const config = new client.Configuration(
       metadata,
       clientId,
@@ -76,10 +76,10 @@ export class OktaOrgs {
     this.onResponse?.(domain, response);
   }
 
-  private async metadata(origin: string): Promise<client.ServerMetadata> {
+  private async metadata(domain: string, origin: string): Promise<client.ServerMetadata> {
     const cached = this.discovered.get(origin);
     if (cached && this.now() - cached.at < DISCOVERY_TTL_MS) return cached.metadata;
-    const metadata = this.discover(origin);
+    const metadata = this.discover(domain, origin);
     this.discovered.set(origin, { at: this.now(), metadata });
     metadata.catch(() => {
       if (this.discovered.get(origin)?.metadata === metadata) this.discovered.delete(origin);
@@ -87,11 +87,21 @@ export class OktaOrgs {
     return metadata;
   }
 
-  private async discover(origin: string): Promise<client.ServerMetadata> {
+  private async discover(domain: string, origin: string): Promise<client.ServerMetadata> {
     const execute = origin.startsWith('http:') ? [client.allowInsecureRequests] : [];
+    const observe = this.onResponse;
     const config = await client.discovery(new URL(origin), 'discovery', undefined, client.None(), {
       execute,
       timeout: this.timeoutSeconds,
+      ...(observe
+        ? {
+            [client.customFetch]: async (url: string, options: client.CustomFetchOptions) => {
+              const response = await fetch(url, options as RequestInit);
+              observe(domain, response);
+              return response;
+            },
+          }
+        : {}),
     });
     return config.serverMetadata();
   }

@@ -44,12 +44,43 @@ export type FailureCode =
   | 'not_allowed'
   | 'role_unknown';
 
+/** What was wrong with an answer from Okta that failed the bot's checks. */
+export type BadAnswer =
+  | 'not_json'
+  | 'no_access_token'
+  | 'id_token_signature'
+  | 'id_token_issuer'
+  | 'id_token_nonce'
+  | 'id_token_claims'
+  | 'unreadable';
+
 export interface FailureFacts {
   nickname?: string;
   domain?: string;
   scope?: string;
   description?: string;
   command?: string;
+  badAnswer?: BadAnswer;
+}
+
+/** One sentence per check an answer from Okta can fail, naming the org. */
+function badAnswerText(problem: BadAnswer | undefined, org: string): string {
+  switch (problem) {
+    case 'not_json':
+      return `${org} answered with a web page or other text where an Okta org answers with JSON: something other than the Okta org (a proxy, a custom domain page) answered.`;
+    case 'no_access_token':
+      return `${org} answered the sign-in without an access token.`;
+    case 'id_token_signature':
+      return `The ID token from ${org} is not signed by any of the org’s published keys.`;
+    case 'id_token_issuer':
+      return `The ID token from ${org} was issued by another authorization server (a custom one such as /oauth2/default, not the org’s own).`;
+    case 'id_token_nonce':
+      return `The ID token from ${org} does not belong to this sign-in: its nonce is not the one the bot sent.`;
+    case 'id_token_claims':
+      return `The ID token from ${org} did not pass the bot’s checks (issuer, audience, times).`;
+    default:
+      return `The answer from ${org} was not what an Okta org sends (for example an ID token that does not verify).`;
+  }
 }
 
 const REDO = 'Run `/okta-connect` in Slack to start again.';
@@ -195,7 +226,7 @@ export function failureMessage(code: FailureCode, facts: FailureFacts = {}): Adm
     case 'okta_bad_response':
       return {
         title: 'Okta’s answer did not pass the bot’s checks',
-        text: `The answer from ${org} was not what an Okta org sends (for example an ID token that does not verify). Nothing was stored.`,
+        text: `${badAnswerText(facts.badAnswer, org)} Nothing was stored.`,
         next: 'Check that the domain is your Okta org, then try again with a new link.',
       };
     case 'okta_error':

@@ -11,11 +11,16 @@ import { renderResultPage } from './pages/renderResultPage.ts';
 import { problemPage } from './problemPages.ts';
 import { BROWSER_COOKIE } from './setupRoutes.ts';
 
-/** `GET /oauth/okta/callback`: Okta sends the admin's browser back here (design §5). */
+/**
+ * `GET /oauth/okta/callback`: Okta sends the admin's browser back here (design §5).
+ * `onChange` hears, by team, of every callback about a connection (which may now be
+ * active, or failed after a first authorization), so the Home tabs showing it follow.
+ */
 export function callbackRoute(
   flows: FlowDeps,
   notifier: Notifier,
   alerts: AlertChannel,
+  onChange?: (teamId: string) => void,
 ): CustomRoute {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requested = new URL(req.url ?? '/', 'http://callback.invalid');
@@ -31,6 +36,7 @@ export function callbackRoute(
     });
     report(flows, outcome);
     tell(notifier, outcome);
+    if (outcome.connection) onChange?.(outcome.connection.teamId);
     if (outcome.ok) {
       // Fire and forget like the DM: the page does not wait for Slack.
       void resolveAlert(flows, alerts, outcome.connection, outcome.slackUserId).catch(

@@ -26,6 +26,30 @@ export interface WebServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The request target as a URL, or null for one the URL parser refuses (`//`, `//a@/`). */
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://bot.invalid');
+  } catch {
+    return null;
+  }
+}
+
+/** `decodeURIComponent` throws on a broken escape such as `/connect/%E0%A4%A`. */
+function matchPath(route: CompiledRoute, pathname: string) {
+  try {
+    return route.match(pathname);
+  } catch (error) {
+    if (error instanceof URIError) return 'malformed' as const;
+    throw error;
+  }
+}
+
+/** A request target the bot cannot read: the not-found page, as a 400. */
+function badRequestPage() {
+  return { ...renderNotFoundPage(), status: 400 };
+}
+
 /**
  * The bot's one HTTP server: Slack's request URL (handed to Bolt's receiver) and the
  * bot's own routes. Each request runs in its own log context with a request id; what is
@@ -45,7 +69,8 @@ export function createWebServer(options: {
     match: match(route.path, { decode: decodeURIComponent }),
     handler: route.handler,
   }));
-  let inFlight = 0;
+  const underWay = new Set<ServerResponse>();
+  let closing = false;
   let idle: (() => void) | null = null;
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -56,39 +81,55 @@ export function createWebServer(options: {
         : randomBytes(8).toString('hex');
     res.setHeader('X-Request-Id', reqId);
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://bot.invalid');
+    const url = parseTarget(req.url);
     let route = 'unmatched';
-    inFlight += 1;
+    underWay.add(res);
+    if (closing) res.setHeader('Connection', 'close');
     res.on('close', () => {
-      inFlight -= 1;
+      underWay.delete(res);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.metrics.httpRequests.inc({ route, status: String(res.statusCode) });
       options.metrics.flowDuration.observe({ flow: `http ${route}` }, seconds);
-      if (inFlight === 0) idle?.();
+      if (underWay.size === 0) idle?.();
     });
     requestContext.run({ reqId }, () => {
-      if (options.slack && url.pathname === options.slack.path) {
-        route = options.slack.path;
-        options.slack.listener(req, res);
-        return;
+      // An exception here would escape the server's 'request' event and end the process:
+      // one odd request line must not take the bot down for everyone.
+      try {
+        dispatch(req, res, url, (matched) => {
+          route = matched;
+        });
+      } catch (error) {
+        options.logger.error({ err: error, route }, 'route failed');
+        if (!res.headersSent) res.writeHead(500).end();
       }
-      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-      for (const candidate of routes) {
-        const found = candidate.match(url.pathname);
-        if (!found || (!candidate.methods.has(method) && !candidate.methods.has(req.method ?? '')))
-          continue;
-        route = candidate.path;
-        Object.assign(req, { params: found.params });
-        try {
-          candidate.handler(req as Parameters<CustomRoute['handler']>[0], res);
-        } catch (error) {
-          options.logger.error({ err: error, route }, 'route failed');
-          if (!res.headersSent) res.writeHead(500).end();
-        }
-        return;
-      }
-      sendPage(res, renderNotFoundPage());
     });
+  };
+
+  const dispatch = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL | null,
+    matched: (route: string) => void,
+  ) => {
+    if (!url) return sendPage(res, badRequestPage());
+    if (options.slack && url.pathname === options.slack.path) {
+      matched(options.slack.path);
+      options.slack.listener(req, res);
+      return;
+    }
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    for (const candidate of routes) {
+      const found = matchPath(candidate, url.pathname);
+      if (found === 'malformed') return sendPage(res, badRequestPage());
+      if (!found || (!candidate.methods.has(method) && !candidate.methods.has(req.method ?? '')))
+        continue;
+      matched(candidate.path);
+      Object.assign(req, { params: found.params });
+      candidate.handler(req as Parameters<CustomRoute['handler']>[0], res);
+      return;
+    }
+    sendPage(res, renderNotFoundPage());
   };
 
   const server = createServer(handle);
@@ -108,9 +149,14 @@ export function createWebServer(options: {
         });
       }),
     async close(graceMs = 10_000) {
+      // server.close() only stops new connections: a kept-alive one (a reverse proxy's
+      // pool) could go on sending requests. Answers from now on say Connection: close,
+      // so each such connection ends with the request it carries.
+      closing = true;
+      for (const res of underWay) if (!res.headersSent) res.setHeader('Connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (inFlight > 0) {
+      if (underWay.size > 0) {
         await Promise.race([
           new Promise<void>((resolve) => {
             idle = resolve;

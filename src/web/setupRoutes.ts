@@ -5,7 +5,12 @@ import type { CustomRoute } from '@slack/bolt';
 type ParamsIncomingMessage = Parameters<CustomRoute['handler']>[0];
 
 import type { FlowDeps } from '../flows/deps.ts';
-import { beginAuthorization, loadSetup, type SetupView } from '../flows/setupAuthorization.ts';
+import {
+  auditSetupRefusal,
+  beginAuthorization,
+  loadSetup,
+  type SetupView,
+} from '../flows/setupAuthorization.ts';
 import { describeScope, isKnownScope } from '../okta/scopeCatalog.ts';
 import { type AdminMessage, failureMessage } from '../views/messages.ts';
 import {
@@ -113,12 +118,14 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     const token = tokenParam(req);
     if (!TOKEN_PATTERN.test(token)) return sendPage(res, problemPage('link_unknown'));
     const origin = req.headers.origin;
-    const fetchSite = req.headers['sec-fetch-site'];
+    const site = req.headers['sec-fetch-site'];
+    const fetchSite = site === undefined ? undefined : String(site);
     if (
       (origin !== undefined && origin !== publicOrigin) ||
       (fetchSite !== undefined && fetchSite !== 'same-origin')
     ) {
       flows.logger.warn({ origin, fetchSite }, 'setup form posted from another origin');
+      auditSetupRefusal(flows, { linkToken: token, reason: 'cross_origin', origin, fetchSite });
       return sendPage(res, problemPage('origin_refused'));
     }
     let form: URLSearchParams;
@@ -137,6 +144,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     if (!csrfCookie || !COOKIE_VALUE.test(csrfCookie)) {
       const lookup = loadSetup(flows, token);
       if (!lookup.ok) return sendPage(res, problemPage(lookup.code, lookup.facts));
+      auditSetupRefusal(flows, { linkToken: token, reason: 'cookies_blocked' });
       return render(
         res,
         lookup.setup,
@@ -146,7 +154,10 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
         400,
       );
     }
-    if (!sameToken(csrfCookie, csrfField)) return sendPage(res, problemPage('origin_refused'));
+    if (!sameToken(csrfCookie, csrfField)) {
+      auditSetupRefusal(flows, { linkToken: token, reason: 'csrf_mismatch' });
+      return sendPage(res, problemPage('origin_refused'));
+    }
 
     const existingBrowser = cookies.get(BROWSER_COOKIE);
     const browser =
@@ -172,6 +183,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     const facts = {
       nickname: outcome.setup.connection.nickname,
       domain: outcome.setup.connection.domain,
+      ...('badAnswer' in outcome && outcome.badAnswer ? { badAnswer: outcome.badAnswer } : {}),
     };
     return render(
       res,

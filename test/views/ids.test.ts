@@ -3,6 +3,7 @@ import {
   ACTION,
   CALLBACK,
   connActionsBlockId,
+  HOME_BLOCK,
   INPUT,
   LIST_PAGING_BLOCK,
   ORG_KIND,
@@ -47,6 +48,8 @@ describe('the ids the handlers route on', () => {
       connScopes: 'conn_scopes',
       connDelete: 'conn_delete',
       listPage: 'list_page',
+      homeNew: 'home_new',
+      homePage: 'home_page',
     });
     expect(ORG_KIND).toEqual({ home: 'home', other: 'other' });
     expect(PREREQ).toEqual({
@@ -56,6 +59,11 @@ describe('the ids the handlers route on', () => {
     });
     expect(SCOPE_MODE).toEqual({ default: 'default', custom: 'custom' });
     expect(LIST_PAGING_BLOCK).toEqual({ previous: 'list_page_previous', next: 'list_page_next' });
+    expect(HOME_BLOCK).toEqual({
+      new: 'home_new',
+      previous: 'home_page_previous',
+      next: 'home_page_next',
+    });
   });
 
   it('builds the block_id of a connection’s buttons', () => {

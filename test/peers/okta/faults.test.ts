@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OktaPeer } from './index.ts';
-import { CLIENT_ID, codeFlow, readJson, startOrg } from './testkit.ts';
+import { CLIENT_ID, codeFlow, readJson, refresh, startOrg } from './testkit.ts';
 
 describe('Okta peer injected faults', () => {
   let okta: OktaPeer;
@@ -64,6 +64,38 @@ describe('Okta peer injected faults', () => {
     expect(settled).toBe(false);
     okta.clearFaults('/oauth2/v1/keys');
     expect((await pending).status).toBe(200);
+  });
+
+  it('with delay-after, acts on the request at once and holds only the answer until cleared', async () => {
+    const rotating = await startOrg({
+      app: { refreshToken: { rotation: 'ROTATE', leewaySeconds: 0 } },
+    });
+    try {
+      const peer = rotating.okta;
+      const { refresh_token: first } = await codeFlow(peer, rotating.userId);
+      if (!first) throw new Error('expected a refresh token');
+      peer.injectFault('/oauth2/v1/token', { kind: 'delay-after', ms: 600_000, times: 1 });
+      let settled = false;
+      const pending = refresh(peer, first).then((response) => {
+        settled = true;
+        return response;
+      });
+      // Okta has rotated the token (the client's copy is spent) while the answer is held.
+      for (let i = 0; i < 500 && peer.tokenStatus(first) !== 'rotated'; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(peer.tokenStatus(first)).toBe('rotated');
+      expect(settled).toBe(false);
+      expect(peer.requests.at(-1)).toMatchObject({ path: '/oauth2/v1/token', status: 0 });
+      peer.clearFaults('/oauth2/v1/token');
+      const response = await pending;
+      expect(response.status).toBe(200);
+      const body = await readJson<{ refresh_token?: string }>(response);
+      expect(body.refresh_token).toBe(peer.authorizations()[0]?.refreshToken);
+      expect(peer.tokenStatus(body.refresh_token ?? '')).toBe('active');
+    } finally {
+      await rotating.okta.close();
+    }
   });
 
   it('applies faults queued on one path in order, and prefix faults to every path under it', async () => {

@@ -1,13 +1,16 @@
 /**
  * Injected failures per path (or path prefix `…/*`), applied to the next requests in
- * order: an error status, a delay before the normal answer, a dropped connection, or an
- * HTML page with 200 where JSON was expected.
+ * order: an error status, a delay before the normal answer, a dropped connection, an
+ * HTML page with 200 where JSON was expected, or `delay-after`: the request is processed
+ * at once (a refresh token is rotated, a code spent) and only its answer is held (`ms`
+ * from arrival, or until cleared), like a reply lost on the way after Okta acted.
  */
 import { PathMap, patternMatches } from './pathMap.ts';
 
 export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'delay'; ms: number }
+  | { kind: 'delay-after'; ms: number }
   | { kind: 'drop' }
   | { kind: 'garbage' };
 

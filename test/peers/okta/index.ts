@@ -41,7 +41,8 @@
  * Endpoints: `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server`,
  * `/oauth2/v1/{authorize,token,keys,revoke,introspect,userinfo,logout}`, the sign-in form
  * (`POST /login/signin`), and `GET /api/v1/users/me`, `/api/v1/users`, `/api/v1/users/{id}`,
- * `/api/v1/users/{id}/roles`, `/api/v1/apps/{clientId}/grants`, `/api/v1/logs`.
+ * `/api/v1/users/{id}/roles`, `/api/v1/groups`, `/api/v1/apps`, `/api/v1/apps/{clientId}/grants`,
+ * `/api/v1/logs`.
  *
  * Time: codes (300 s), access and ID tokens (3600 s), refresh tokens (90 days), rotation
  * grace periods, sign-in forms and rate-limit windows all follow `okta.clock`, and so do

@@ -15,6 +15,8 @@ describe('Okta peer Management API', () => {
           'okta.roles.read',
           'okta.logs.read',
           'okta.appGrants.read',
+          'okta.groups.read',
+          'okta.apps.read',
         ],
       },
     }));
@@ -124,6 +126,32 @@ describe('Okta peer Management API', () => {
     const response = await get('/api/v1/users', await tokenWith('openid okta.users.read'));
     const users = await readJson<{ profile: { login: string } }[]>(response);
     expect(users.map((user) => user.profile.login)).toEqual([LOGIN, 'bob@example.com']);
+  });
+
+  it('lists the built-in Everyone group with okta.groups.read', async () => {
+    const response = await get(
+      '/api/v1/groups?limit=1',
+      await tokenWith('openid okta.groups.read'),
+    );
+    expect(response.status).toBe(200);
+    expect(await readJson<unknown[]>(response)).toEqual([
+      expect.objectContaining({
+        type: 'BUILT_IN',
+        profile: expect.objectContaining({ name: 'Everyone' }),
+      }),
+    ]);
+  });
+
+  it('lists OIDC apps, whose id is their client ID, with okta.apps.read', async () => {
+    const response = await get('/api/v1/apps?limit=1', await tokenWith('openid okta.apps.read'));
+    expect(response.status).toBe(200);
+    expect(await readJson<unknown[]>(response)).toEqual([
+      expect.objectContaining({
+        id: CLIENT_ID,
+        signOnMode: 'OPENID_CONNECT',
+        credentials: { oauthClient: expect.objectContaining({ client_id: CLIENT_ID }) },
+      }),
+    ]);
   });
 
   it('returns System Log events, including refresh token reuse detection', async () => {

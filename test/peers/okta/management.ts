@@ -9,7 +9,13 @@ import { bearerRecord, sendInvalidToken } from './bearer.ts';
 import type { PeerCore } from './core.ts';
 import { type Exchange, sendEmpty, sendJson, sendOktaError } from './http.ts';
 import type { User } from './model.ts';
-import { appGrantsJson, roleAssignmentsJson, userJson } from './oktaObjects.ts';
+import {
+  appGrantsJson,
+  everyoneGroupJson,
+  oidcAppJson,
+  roleAssignmentsJson,
+  userJson,
+} from './oktaObjects.ts';
 import { allowsScope } from './scopes.ts';
 
 interface Call {
@@ -66,6 +72,28 @@ const ROUTES: readonly Route[] = [
         exchange.res,
         200,
         users.map((user) => userJson(core.issuer, user)),
+      );
+    },
+  },
+  {
+    pattern: /^\/api\/v1\/groups$/,
+    scope: 'okta.groups.read',
+    needsAdmin: always,
+    answer: ({ core, exchange }) => {
+      const groups = [everyoneGroupJson(core.issuer, core.clock.now())];
+      sendJson(exchange.res, 200, groups.slice(0, limitOf(exchange, 10_000)));
+    },
+  },
+  {
+    pattern: /^\/api\/v1\/apps$/,
+    scope: 'okta.apps.read',
+    needsAdmin: always,
+    answer: ({ core, exchange }) => {
+      const apps = [...core.state.apps.values()].slice(0, limitOf(exchange, 20));
+      sendJson(
+        exchange.res,
+        200,
+        apps.map((app) => oidcAppJson(core.issuer, app)),
       );
     },
   },

@@ -85,3 +85,40 @@ export function appGrantsJson(issuer: string, app: App) {
     };
   });
 }
+
+/** The built-in group every org has, the one a `GET /api/v1/groups?limit=1` returns first. */
+export function everyoneGroupJson(issuer: string, created: number) {
+  const id = stableId('00g', 'everyone');
+  return {
+    id,
+    created: iso(created),
+    lastUpdated: iso(created),
+    lastMembershipUpdated: iso(created),
+    objectClass: ['okta:user_group'],
+    type: 'BUILT_IN',
+    profile: { name: 'Everyone', description: 'All users in your organization' },
+    _links: { self: { href: `${issuer}/api/v1/groups/${id}` } },
+  };
+}
+
+/** An OIDC app as the Apps API lists it; its id is its client ID, as in Okta. */
+export function oidcAppJson(issuer: string, app: App) {
+  return {
+    id: app.clientId,
+    name: 'oidc_client',
+    label: app.label,
+    status: 'ACTIVE',
+    signOnMode: 'OPENID_CONNECT',
+    created: iso(app.created),
+    lastUpdated: iso(app.created),
+    credentials: { oauthClient: { client_id: app.clientId, autoKeyRotation: true } },
+    settings: {
+      oauthClient: {
+        redirect_uris: [...app.redirectUris],
+        grant_types: [...app.grantTypes],
+        application_type: 'web',
+      },
+    },
+    _links: { self: { href: `${issuer}/api/v1/apps/${app.clientId}` } },
+  };
+}

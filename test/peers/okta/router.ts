@@ -98,9 +98,53 @@ export async function serve(
       await faults.hold(path, fault.ms);
       if (req.socket.destroyed) return;
       break;
+    case 'delay-after': {
+      // Held from arrival, so that a `clearFaults` during processing still releases it.
+      const held = faults.hold(path, fault.ms);
+      const answer = holdAnswer(req, res);
+      await route(core, { req, res, url }, path, method);
+      await held;
+      answer.release();
+      return;
+    }
   }
+  await route(core, { req, res, url }, path, method);
+}
 
-  const exchange: Exchange = { req, res, url };
+/**
+ * Lets the handler write its answer but keeps it from the client until `release`: the
+ * status and headers go out with the first `write`/`end`, so holding those holds it all.
+ * A client that hung up meanwhile gets nothing, and the request keeps status 0.
+ */
+function holdAnswer(req: IncomingMessage, res: ServerResponse): { release(): void } {
+  const calls: (() => void)[] = [];
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((...args: unknown[]) => {
+    calls.push(() => write(...args));
+    return true;
+  }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => {
+    calls.push(() => end(...args));
+    return res;
+  }) as ServerResponse['end'];
+  return {
+    release() {
+      res.write = write as ServerResponse['write'];
+      res.end = end as ServerResponse['end'];
+      if (res.destroyed || req.socket.destroyed) return;
+      for (const call of calls) call();
+    },
+  };
+}
+
+async function route(
+  core: PeerCore,
+  exchange: Exchange,
+  path: string,
+  method: string,
+): Promise<void> {
+  const { res } = exchange;
   if (path.startsWith('/api/v1/')) return handleManagement(core, exchange);
   const handlers = ROUTES.get(path);
   if (!handlers)

@@ -42,12 +42,20 @@
  * await slack.close();
  * ```
  *
+ * Socket Mode: `startSocketModeStandIn()` is Slack's end of the WebSocket. Give its `url`
+ * to `startSlackPeer({ socketMode: { appToken, url: () => socket.url() } })` so that
+ * `apps.connections.open` hands it out; `socket.send(slashCommand({…}))` then delivers any
+ * request above as an envelope and answers with the app's ack, as the HTTP receiver would.
+ *
  * Timing: `slack.clock` follows the wall clock and can be advanced; a trigger id expires
  * 3 s after `issueTriggerId`, a response URL after 5 posts or 30 minutes. Pass
  * `clock: manualClock()` for a clock that moves only when advanced.
  *
  * Load: `recordCalls: false` (or a number: keep only the newest N) keeps memory flat;
  * `callCount(method)` still counts. Nothing on the request path scans the call log.
+ * `triggers: 'lenient'` lets any well-formed trigger id open a view, however old or often
+ * used, so a benchmark can sign its requests before a run and replay them (never in tests
+ * of the bot's behaviour: it hides expired and reused triggers).
  */
 
 export type { Clock } from './api/clock.ts';
@@ -61,7 +69,7 @@ export type { ApiReply, CallRecord } from './api/types.ts';
 export type { ViewOutput } from './api/view-output.ts';
 export type { ReceiverAnswer, ViewResponseOutcome } from './api/view-responses.ts';
 export { MAX_VIEW_STACK } from './api/view-store.ts';
-export { type RateLimitOptions, SUPPORTED_METHODS } from './api/web-api.ts';
+export { type RateLimitOptions, type SocketModeAccess, SUPPORTED_METHODS } from './api/web-api.ts';
 export { errorsOnly, type Problem, toSlackMessages } from './limits/findings.ts';
 export { LIMITS } from './limits/rules.ts';
 export { type ViewCheckOptions, validateMessage, validateView } from './limits/validate.ts';
@@ -92,3 +100,14 @@ export {
   slackSignature,
 } from './requests/signing.ts';
 export { SlackUser, type SlackUserOptions, type SubmitResult } from './slack-user.ts';
+export {
+  type Envelope,
+  type EnvelopeType,
+  envelopeFor,
+  type SocketAck,
+} from './socket/envelopes.ts';
+export {
+  type SocketModeOptions,
+  SocketModeStandIn,
+  startSocketModeStandIn,
+} from './socket/server.ts';

@@ -4,6 +4,7 @@ import { CountWaiters } from './call-waiters.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { Directory, type PeerChannel, type PeerUser } from './directory.ts';
 import { createIds } from './ids.ts';
+import { LenientTriggerStore } from './lenient-triggers.ts';
 import { MessageStore, type StoredEphemeral, type StoredMessage } from './message-store.ts';
 import { type ResponseUrlPost, ResponseUrls } from './response-urls.ts';
 import { type RunningServer, serve } from './server.ts';
@@ -17,7 +18,7 @@ import {
   type ViewResponseOutcome,
 } from './view-responses.ts';
 import { ViewStore } from './view-store.ts';
-import { type RateLimitOptions, WebApi } from './web-api.ts';
+import { type RateLimitOptions, type SocketModeAccess, WebApi } from './web-api.ts';
 
 export interface SlackPeerOptions {
   /** Bot tokens the stand-in accepts. Default `xoxb-test`. */
@@ -36,6 +37,17 @@ export interface SlackPeerOptions {
   recordCalls?: boolean | number;
   /** Default: the wall clock, advanceable. Pass `manualClock()` for exact timing tests. */
   clock?: Clock;
+  /**
+   * `strict` (default): Slack's rules, 3 s and single use. `lenient`, for benchmarks only:
+   * any well-formed trigger id opens a view (see lenient-triggers.ts).
+   */
+  triggers?: 'strict' | 'lenient';
+  /**
+   * Answers `apps.connections.open` for this app-level token with `url()`, e.g. a
+   * `startSocketModeStandIn()`'s (`test/peers/slack/socket/`). Without it the method
+   * answers `invalid_auth`, as Slack does for an app without Socket Mode.
+   */
+  socketMode?: SocketModeAccess;
 }
 
 /** Where a modal or Home view stands, beyond its content. */
@@ -231,7 +243,10 @@ export async function startSlackPeer(options: SlackPeerOptions = {}): Promise<Sl
     clock,
     ids,
     directory,
-    triggers: new TriggerStore(clock, ids),
+    triggers:
+      options.triggers === 'lenient'
+        ? new LenientTriggerStore(clock, ids)
+        : new TriggerStore(clock, ids),
     views: new ViewStore(identity, ids),
     messages: new MessageStore(),
     responseUrls: new ResponseUrls(clock, ids),
@@ -239,7 +254,7 @@ export async function startSlackPeer(options: SlackPeerOptions = {}): Promise<Sl
   const recording = options.recordCalls ?? true;
   const log = new CallLog(recording === true ? Infinity : recording === false ? 0 : recording);
   const tokens = new Set([options.botToken ?? 'xoxb-test'].flat());
-  const api = new WebApi(state, tokens, log);
+  const api = new WebApi(state, tokens, log, options.socketMode);
   const server = await serve(api, state.responseUrls);
   return new SlackPeer(server.origin, state, api, log, server);
 }

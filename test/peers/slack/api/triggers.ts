@@ -22,7 +22,8 @@ export type TriggerCheck =
   | { ok: true; trigger: Trigger }
   | { ok: false; error: 'invalid_trigger_id' | 'expired_trigger_id' | 'exchanged_trigger_id' };
 
-const FORMAT = /^\d+\.\d+\.[0-9a-f]+$/;
+/** How Slack's trigger ids look: `13345224609.738474920.8088930838d88f008e0`. */
+export const TRIGGER_ID_FORMAT = /^\d+\.\d+\.[0-9a-f]+$/;
 
 export class TriggerStore {
   private readonly triggers = new Map<string, Trigger>();
@@ -48,7 +49,7 @@ export class TriggerStore {
 
   /** Uses up `id` if it is still good; otherwise says why Slack would refuse it. */
   exchange(id: unknown): TriggerCheck {
-    if (typeof id !== 'string' || !FORMAT.test(id))
+    if (typeof id !== 'string' || !TRIGGER_ID_FORMAT.test(id))
       return { ok: false, error: 'invalid_trigger_id' };
     const trigger = this.triggers.get(id);
     if (!trigger) return { ok: false, error: 'invalid_trigger_id' };

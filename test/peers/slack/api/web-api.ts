@@ -3,12 +3,24 @@ import { chatMethods } from './chat-api.ts';
 import type { DecodedRequest } from './parse.ts';
 import { peopleMethods } from './people-api.ts';
 import type { MethodContext, MethodHandler, PeerState } from './state.ts';
-import { type ApiReply, type CallRecord, failure } from './types.ts';
+import { type ApiReply, type CallRecord, failure, success } from './types.ts';
 import { viewMethods } from './views-api.ts';
 
 const METHODS: Record<string, MethodHandler> = { ...peopleMethods, ...viewMethods, ...chatMethods };
 
-export const SUPPORTED_METHODS = Object.keys(METHODS);
+/** Methods that take the app-level token (`xapp-…`) instead of a bot token. */
+const APP_METHODS: Record<string, (socketMode: SocketModeAccess) => ApiReply> = {
+  'apps.connections.open': (socketMode) => success({ url: socketMode.url() }),
+};
+
+export const SUPPORTED_METHODS = [...Object.keys(METHODS), ...Object.keys(APP_METHODS)];
+
+/** What `apps.connections.open` needs: the app-level token it accepts, the URL it hands out. */
+export interface SocketModeAccess {
+  appToken: string;
+  /** A fresh `ws://` URL, e.g. `socketModeStandIn.url()`. */
+  url: () => string;
+}
 
 export interface RateLimitOptions {
   /** The `Retry-After` header, in seconds. Default 1. */
@@ -39,6 +51,7 @@ export class WebApi {
     private readonly state: PeerState,
     private readonly tokens: ReadonlySet<string>,
     private readonly log: CallLog,
+    private readonly socketMode?: SocketModeAccess,
   ) {}
 
   rateLimit(method: string, options: RateLimitOptions = {}): void {
@@ -72,10 +85,16 @@ export class WebApi {
 
   private answer(method: string, request: DecodedRequest, ctx: MethodContext): ApiAnswer {
     const handler = METHODS[method];
-    if (!handler) return plain(failure('unknown_method', { req_method: method }));
+    const appMethod = APP_METHODS[method];
+    if (!handler && !appMethod) return plain(failure('unknown_method', { req_method: method }));
     if (!request.ok) return plain(failure(request.error));
     if (request.token === undefined) return plain(failure('not_authed'));
-    if (!this.tokens.has(request.token)) return plain(failure('invalid_auth'));
+    if (appMethod) {
+      if (this.tokens.has(request.token)) return plain(failure('not_allowed_token_type'));
+      if (request.token !== this.socketMode?.appToken) return plain(failure('invalid_auth'));
+    } else if (!this.tokens.has(request.token)) {
+      return plain(failure('invalid_auth'));
+    }
     const retryAfter = take(this.limits, method);
     if (retryAfter !== undefined) {
       return {
@@ -86,7 +105,8 @@ export class WebApi {
     }
     const forced = take(this.failures, method);
     if (forced !== undefined) return plain(failure(forced));
-    return plain(handler(request.args, ctx));
+    if (appMethod && this.socketMode) return plain(appMethod(this.socketMode));
+    return plain(handler ? handler(request.args, ctx) : failure('unknown_method'));
   }
 }
 

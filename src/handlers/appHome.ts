@@ -1,0 +1,66 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { ACTION } from '../views/ids.ts';
+import { refusalMessage } from '../views/notices.ts';
+import type { HandlerDeps } from './deps.ts';
+import { guard } from './guard.ts';
+import type { HomeRefresher } from './homeRefresher.ts';
+import { openCreateWizard } from './openCreateWizard.ts';
+import { blockActionsBody, teamKeyOf } from './payloads.ts';
+import { replyTo } from './replyTo.ts';
+
+const idLike = z.string().min(1).max(64);
+
+/** The parts of an `app_home_opened` delivery the Home tab needs. */
+const appHomeOpenedBody = z
+  .object({
+    team_id: idLike,
+    enterprise_id: idLike.nullish(),
+    authorizations: z
+      .array(z.object({ is_enterprise_install: z.boolean().optional() }).loose())
+      .optional(),
+    event: z
+      .object({ type: z.literal('app_home_opened'), user: idLike, tab: z.string().optional() })
+      .loose(),
+  })
+  .loose();
+
+/**
+ * The Home tab (design §6): published when opened, one page of the workspace's
+ * connections for those who may manage them and a short refusal for everyone else;
+ * Previous / Next and *New connection* work from it. Opening the tab is not an attempt to
+ * change anything, so a refusal there is not audited (a button click still is).
+ */
+export function registerAppHome(app: App, deps: HandlerDeps, home: HomeRefresher): void {
+  app.event('app_home_opened', async ({ body }) => {
+    const parsed = appHomeOpenedBody.safeParse(body);
+    if (!parsed.success || (parsed.data.event.tab ?? 'home') !== 'home') return;
+    const { data } = parsed;
+    const orgInstall = data.authorizations?.[0]?.is_enterprise_install === true;
+    const teamId = orgInstall && data.enterprise_id ? data.enterprise_id : data.team_id;
+    await home.show({ teamId, userId: data.event.user });
+  });
+
+  app.action(ACTION.homePage, async ({ ack, body }) => {
+    await ack();
+    const parsed = blockActionsBody.safeParse(body);
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    if (!parsed.success || !teamId) return;
+    const page = Number.parseInt(parsed.data.actions[0]?.value ?? '1', 10);
+    await home.show({ teamId, userId: parsed.data.user.id }, page);
+  });
+
+  app.action(ACTION.homeNew, async ({ ack, body, client, respond }) => {
+    await ack();
+    const parsed = blockActionsBody.safeParse(body);
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    if (!parsed.success || !teamId || !parsed.data.trigger_id) return;
+    const userId = parsed.data.user.id;
+    const allowed = await guard(deps, { teamId, userId }, 'home: new connection');
+    if (!allowed.ok) {
+      await replyTo(deps, { userId, body, respond }, refusalMessage(allowed.code));
+      return;
+    }
+    await openCreateWizard(deps, client, { triggerId: parsed.data.trigger_id, channelId: null });
+  });
+}

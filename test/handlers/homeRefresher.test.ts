@@ -1,0 +1,151 @@
+import type { types } from '@slack/bolt';
+import { describe, expect, it } from 'vitest';
+import type { PermissionResult } from '../../src/flows/checkPermission.ts';
+import type { FlowDeps } from '../../src/flows/deps.ts';
+import { createHomeRefresher } from '../../src/handlers/homeRefresher.ts';
+import { createLogger } from '../../src/logger.ts';
+import { OktaOrgs } from '../../src/okta/oktaOrgs.ts';
+import { activeConnection, createRepos, openTestDatabase } from '../db/testDatabase.ts';
+import { validateView } from '../peers/slack/index.ts';
+
+const TEAM = 'T_ACME';
+const DEBOUNCE_MS = 20;
+const MINUTE = 60_000;
+
+/** Slack's views.publish as far as the refresher sees it: what was published, for whom. */
+function recordingSlack() {
+  const published: { user_id: string; view: types.HomeView }[] = [];
+  return {
+    published,
+    client: {
+      views: {
+        async publish(args: { user_id: string; view: types.HomeView }) {
+          published.push(args);
+          return { ok: true };
+        },
+      },
+    },
+  };
+}
+
+function setup(admins: readonly string[] = ['U_ADMIN', 'U_OTHER']) {
+  const repos = createRepos(openTestDatabase('memory'));
+  const flows: FlowDeps = {
+    connections: repos.connections,
+    authRequests: repos.authRequests,
+    audit: repos.audit,
+    orgs: new OktaOrgs(),
+    settings: {
+      publicUrl: 'http://127.0.0.1:3000',
+      redirectUri: 'http://127.0.0.1:3000/oauth/okta/callback',
+      defaultScopes: [],
+      extraDomains: [],
+      home: null,
+      notifyChannel: null,
+    },
+    logger: createLogger('silent'),
+    now: repos.clock,
+  };
+  const slack = recordingSlack();
+  const checkPermission = async (userId: string): Promise<PermissionResult> =>
+    admins.includes(userId)
+      ? { ok: true, via: 'admin_user_ids' }
+      : { ok: false, code: 'not_allowed' };
+  const home = createHomeRefresher({
+    flows,
+    checkPermission,
+    client: slack.client,
+    logger: flows.logger,
+    debounceMs: DEBOUNCE_MS,
+  });
+  return { repos, home, ...slack };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const shownText = (view: types.HomeView | undefined) => JSON.stringify(view?.blocks ?? []);
+
+describe('the Home refresher', () => {
+  it('publishes a Home tab within Slack’s limits when one is opened', async () => {
+    const { repos, home, published } = setup();
+    activeConnection(repos, { nickname: 'prod-org' });
+
+    await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
+
+    expect(published).toHaveLength(1);
+    expect(published[0]?.user_id).toBe('U_ADMIN');
+    expect(shownText(published[0]?.view)).toContain('prod-org');
+    expect(validateView(published[0]?.view, { expect: 'home' })).toEqual([]);
+  });
+
+  it('republishes once for a burst of changes, for each recent viewer', async () => {
+    const { repos, home, published } = setup();
+    const connection = activeConnection(repos, { nickname: 'prod-org' });
+    await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
+    await home.show({ teamId: TEAM, userId: 'U_OTHER' });
+    published.length = 0;
+
+    repos.connections.markNeedsReauth(connection.id, 'invalid_grant', 'Okta refused it.');
+    for (let i = 0; i < 5; i += 1) home.refresh(TEAM);
+    await pause(DEBOUNCE_MS * 5);
+
+    expect(published.map((call) => call.user_id).sort()).toEqual(['U_ADMIN', 'U_OTHER']);
+    expect(shownText(published[0]?.view)).toContain('Needs reauthorization');
+  });
+
+  it('leaves other workspaces and viewers who left long ago alone', async () => {
+    const { repos, home, published } = setup();
+    activeConnection(repos, { nickname: 'prod-org' });
+    await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
+    repos.clock.advance(16 * MINUTE);
+    await home.show({ teamId: TEAM, userId: 'U_OTHER' });
+    published.length = 0;
+
+    home.refresh('T_ELSEWHERE');
+    home.refresh(TEAM);
+    await pause(DEBOUNCE_MS * 5);
+
+    expect(published.map((call) => call.user_id)).toEqual(['U_OTHER']);
+  });
+
+  it('keeps the page each viewer is on, and shows page 1 when the tab is opened again', async () => {
+    const { repos, home, published } = setup();
+    for (let i = 0; i < 25; i += 1) {
+      activeConnection(repos, { nickname: `org-${String(i).padStart(2, '0')}` });
+    }
+    await home.show({ teamId: TEAM, userId: 'U_ADMIN' }, 2);
+    published.length = 0;
+
+    home.refresh(TEAM);
+    await pause(DEBOUNCE_MS * 5);
+    expect(shownText(published[0]?.view)).toContain('Page 2 of 2');
+
+    await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
+    expect(shownText(published[1]?.view)).toContain('Page 1 of 2');
+  });
+
+  it('shows a non-admin a refusal and never republishes for them', async () => {
+    const { repos, home, published } = setup(['U_ADMIN']);
+    activeConnection(repos, { nickname: 'prod-org' });
+
+    await home.show({ teamId: TEAM, userId: 'U_PLAIN' });
+    home.refresh(TEAM);
+    await pause(DEBOUNCE_MS * 5);
+
+    expect(published).toHaveLength(1);
+    expect(shownText(published[0]?.view)).toContain('Only Okta connection admins');
+    expect(shownText(published[0]?.view)).not.toContain('prod-org');
+  });
+
+  it('drops pending republishes when stopped', async () => {
+    const { repos, home, published } = setup();
+    activeConnection(repos, { nickname: 'prod-org' });
+    await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
+    published.length = 0;
+
+    home.refresh(TEAM);
+    home.stop();
+    await pause(DEBOUNCE_MS * 5);
+
+    expect(published).toHaveLength(0);
+  });
+});

@@ -1,0 +1,334 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { createKeyRing } from '../../src/crypto.ts';
+import { createAuthRequestsRepo } from '../../src/db/authRequestsRepo.ts';
+import { type Connection, createConnectionsRepo } from '../../src/db/connectionsRepo.ts';
+import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
+import {
+  ADMIN,
+  ADMIN_PASSWORD,
+  BOT_TOKEN,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  ENCRYPTION_KEY,
+  freePort,
+  ORG,
+  SIGNING_SECRET,
+} from '../e2e/harness.ts';
+import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
+import { type OktaPeer, type RefreshTokenPolicy, startOktaPeer } from '../peers/okta/index.ts';
+import { type SlackPeer, SlackUser, startSlackPeer, type ViewLike } from '../peers/slack/index.ts';
+import { cleanEnv, startTsx, type TsxProcess } from '../tsxProcess.ts';
+
+/**
+ * The bot as operators run it (`tsx src/main.ts` in a child process, its own process
+ * group) between the Okta peer and the Slack stand-in, which run in the test process.
+ * Every child started here is killed when its world closes (`withWorld`, `world.close`).
+ */
+
+export { ADMIN, CLIENT_ID, ORG, SIGNING_SECRET };
+export const ADMIN2 = 'UADMIN2';
+/** More admins, so that tests sharing one world keep to their own DMs and modals. */
+export const MORE_ADMINS = ['UADMIN3', 'UADMIN4', 'UADMIN5'] as const;
+export const ALERTS = 'CALERTS';
+export const HEALTH_INTERVAL_SECONDS = 10;
+
+export interface World {
+  okta: OktaPeer;
+  slack: SlackPeer;
+  oktaUserId: string;
+  dir: string;
+  databasePath: string;
+  teamId: string;
+  /** The bots started in this world and still running. */
+  bots: Set<BotProcess>;
+  user(userId: string, bot: BotProcess): SlackUser;
+  /** Kills its bots (process groups), closes the peers, removes the folder. */
+  close(): Promise<void>;
+}
+
+/** The Okta org (one app, one super admin) and Slack workspace the bots talk to. */
+export async function startWorld(
+  options: { refreshToken?: RefreshTokenPolicy; redirectPorts?: number[] } = {},
+): Promise<World> {
+  const okta = await startOktaPeer();
+  const slack = await startSlackPeer({
+    botToken: BOT_TOKEN,
+    users: [ADMIN, ADMIN2, ...MORE_ADMINS].map((id) => ({ id, isAdmin: true })),
+    channels: [{ id: ALERTS, name: 'okta-alerts' }],
+  });
+  okta.addApp({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: (options.redirectPorts ?? []).map(
+      (port) => `http://127.0.0.1:${port}/oauth/okta/callback`,
+    ),
+    grantTypes: ['authorization_code', 'refresh_token'],
+    grantedScopes: ['okta.users.read', 'okta.groups.read', 'okta.roles.read', 'okta.logs.read'],
+    ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
+  });
+  const { id: oktaUserId } = okta.addUser({
+    login: 'ada@acme.example',
+    password: ADMIN_PASSWORD,
+    roles: ['SUPER_ADMIN'],
+    assignedTo: [CLIENT_ID],
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'okc-resilience-'));
+  const bots = new Set<BotProcess>();
+  return {
+    okta,
+    slack,
+    oktaUserId,
+    dir,
+    databasePath: join(dir, 'bot.sqlite'),
+    teamId: slack.identity.teamId,
+    bots,
+    user: (userId, bot) =>
+      new SlackUser({
+        peer: slack,
+        requestUrl: bot.requestUrl,
+        signingSecret: SIGNING_SECRET,
+        userId,
+        channelId: ALERTS,
+      }),
+    async close() {
+      const running = [...bots];
+      bots.clear();
+      for (const bot of running) bot.child.killGroup();
+      await Promise.allSettled(running.map((bot) => bot.child.finished(10_000)));
+      await okta.close();
+      await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `work` in a new world and closes it (bots killed) however `work` ends. */
+export async function withWorld<T>(
+  options: Parameters<typeof startWorld>[0],
+  work: (world: World) => Promise<T>,
+): Promise<T> {
+  const world = await startWorld(options);
+  try {
+    return await work(world);
+  } finally {
+    await world.close();
+  }
+}
+
+/** A queue: each `run` starts when the previous one has ended, whatever its outcome. */
+export function oneAtATime() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** Every bot started here: none outlives the test process, even one that ends abruptly. */
+const live = new Set<TsxProcess>();
+process.once('exit', () => {
+  for (const child of live) child.killGroup();
+});
+
+export interface BotProcess {
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly requestUrl: string;
+  readonly child: TsxProcess;
+  /** The bot's JSON log lines so far. */
+  logs(): Record<string, unknown>[];
+  /** SIGKILL to the whole process group, then waits (bounded) until it is gone. */
+  kill(): Promise<void>;
+}
+
+/** Starts `tsx src/main.ts` on `port` with the world's peers and database; resolves once /healthz answers. */
+export async function startBot(
+  world: World,
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<BotProcess> {
+  const port = options.port ?? (await freePort());
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const cwd = mkdtempSync(join(world.dir, 'cwd-'));
+  const child = startTsx('src/main.ts', {
+    cwd,
+    env: cleanEnv({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: world.slack.apiUrl,
+      PUBLIC_URL: publicUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_PATH: world.databasePath,
+      ENCRYPTION_KEY,
+      OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: world.okta.origin }),
+      ADMIN_USER_IDS: [ADMIN, ADMIN2, ...MORE_ADMINS].join(','),
+      HEALTH_INTERVAL_SECONDS: String(HEALTH_INTERVAL_SECONDS),
+      LOG_LEVEL: 'info',
+      ...options.env,
+    }),
+  });
+  const bot: BotProcess = {
+    port,
+    publicUrl,
+    requestUrl: `${publicUrl}/slack/events`,
+    child,
+    logs: () =>
+      child
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    async kill() {
+      child.killGroup();
+      await child.finished(10_000);
+      world.bots.delete(bot);
+    },
+  };
+  world.bots.add(bot);
+  live.add(child);
+  await waitUntil(
+    async () => {
+      if (child.exited()) throw new Error(`the bot exited:\n${child.stderr()}\n${child.stdout()}`);
+      try {
+        const res = await fetch(`${publicUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
+        return res.status === 200;
+      } catch {
+        return false;
+      }
+    },
+    `the bot on port ${port} to answer /healthz`,
+    20_000,
+  );
+  return bot;
+}
+
+/** Polls `check` every 25 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The bot's database, opened by the test (WAL: alongside running bots). */
+export interface Store {
+  handle: DatabaseHandle;
+  connections: ReturnType<typeof createConnectionsRepo>;
+  authRequests: ReturnType<typeof createAuthRequestsRepo>;
+  close(): void;
+}
+
+export function openStore(world: World): Store {
+  const handle = openDatabase(world.databasePath);
+  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
+  return {
+    handle,
+    connections: createConnectionsRepo(handle.db, ring, Date.now),
+    authRequests: createAuthRequestsRepo(handle.db, ring, Date.now),
+    close: () => handle.close(),
+  };
+}
+
+/**
+ * Active connections written straight into the database file, as the callback stores
+ * them, with tokens the Okta peer issued. `accessExpiresAt` near now makes them due.
+ */
+export async function seedActive(
+  world: World,
+  store: Store,
+  count: number,
+  options: { prefix?: string; accessExpiresAt: number },
+): Promise<Connection[]> {
+  const made: Connection[] = [];
+  const scopes = ['openid', 'offline_access', 'okta.users.read'];
+  for (let i = 0; i < count; i += 1) {
+    const tokens = await world.okta.issueTokens({
+      clientId: CLIENT_ID,
+      userId: world.oktaUserId,
+      scopes,
+    });
+    const created = store.connections.createPending({
+      teamId: world.teamId,
+      nickname: `${options.prefix ?? 'seed'}-${i}`,
+      orgKind: 'other',
+      domain: ORG,
+      clientId: CLIENT_ID,
+      scopeMode: 'custom',
+      requestedScopes: scopes,
+      createdBy: ADMIN,
+      notifyChannel: ALERTS,
+    });
+    if (!created.ok) throw new Error('seed: nickname taken');
+    const active = store.connections.markActive(created.connection.id, {
+      grantedScopes: tokens.scope.split(' '),
+      accessToken: tokens.access_token ?? '',
+      refreshToken: tokens.refresh_token ?? null,
+      accessExpiresAt: options.accessExpiresAt,
+      authorizedSub: world.oktaUserId,
+      authorizedLogin: 'ada@acme.example',
+      authorizedBy: ADMIN,
+      clientSecret: CLIENT_SECRET,
+    });
+    if (!active.ok) throw new Error('seed: could not activate');
+    made.push(active.connection);
+  }
+  return made;
+}
+
+/** `/okta-connect` and the first two wizard steps; returns the permissions step (not submitted). */
+export async function wizardToScopes(
+  world: World,
+  user: SlackUser,
+  nickname: string,
+): Promise<ViewLike> {
+  const opened = world.slack.callCount('views.open');
+  expect((await user.command('')).status).toBe(200);
+  await world.slack.waitForCalls('views.open', opened + 1);
+  const org = await user.submit({ prereqs: ['assigned', 'scopes_granted', 'super_admin'] });
+  expect(org.outcome).toMatchObject({ kind: 'pushed' });
+  const details = await user.submit({
+    nickname,
+    domain: `https://${ORG}/`,
+    client_id: CLIENT_ID,
+  });
+  expect(details.outcome).toMatchObject({ kind: 'pushed' });
+  return user.currentView();
+}
+
+/** The setup link in a DM the bot sent. */
+export function linkIn(message: { blocks?: unknown } | undefined): string {
+  const text = JSON.stringify(message?.blocks ?? []);
+  const match = text.match(/"url":"([^"]+\/connect\/[^"]+)"/);
+  if (!match?.[1]) throw new Error(`no setup link in ${text.slice(0, 500)}`);
+  return match[1];
+}
+
+/** Setup page → client secret → Okta's sign-in form → the bot's callback, in one browser. */
+export async function completeInBrowser(
+  world: World,
+  link: string,
+): Promise<{ setup: PageAnswer; posted: PageAnswer; callback: PageAnswer }> {
+  const browser = new HttpBrowser();
+  const setup = await browser.get(link);
+  expect(setup.status).toBe(200);
+  const posted = await browser.postForm(link, {
+    csrf: csrfFrom(setup.body),
+    client_secret: CLIENT_SECRET,
+  });
+  expect(posted.status).toBe(303);
+  const back = await world.okta.signIn(posted.location ?? '', {
+    username: 'ada@acme.example',
+    password: ADMIN_PASSWORD,
+  });
+  const callback = await browser.get(back.href);
+  return { setup, posted, callback };
+}
