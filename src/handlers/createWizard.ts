@@ -21,7 +21,7 @@ import {
   textValue,
   viewSubmissionBody,
 } from './payloads.ts';
-import { rememberSubmission } from './submissionMemory.ts';
+import { createSubmissionMemory } from './submissionMemory.ts';
 import { decodeWizard, encodeWizard, type WizardState } from './wizardState.ts';
 
 const ALL_PREREQS = Object.values(PREREQ);
@@ -46,6 +46,7 @@ const refused = (code: 'not_allowed' | 'role_unknown') => ({
  * problems come back as inline errors and nothing typed is lost.
  */
 export function registerCreateWizard(app: App, deps: HandlerDeps): void {
+  const rememberSubmission = createSubmissionMemory();
   const { settings } = deps.flows;
 
   app.action(INPUT.orgKind, async ({ ack, body, client }) => {
@@ -221,6 +222,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
       }),
     );
     const { link } = started;
+    deps.home?.refresh(teamId);
     await deps.notifier.dm(
       userId,
       setupLinkMessage({

@@ -21,7 +21,7 @@ import {
   viewSubmissionBody,
 } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
-import { rememberSubmission } from './submissionMemory.ts';
+import { createSubmissionMemory } from './submissionMemory.ts';
 import { decodeConnectionRef } from './wizardState.ts';
 
 const gone = () => ({
@@ -41,6 +41,7 @@ const BUTTON_MODAL: Record<string, ConnectionModalKind> = {
 
 /** Reauthorize, edit scopes, delete, and the list's buttons and pages (design §1 step 8). */
 export function registerManageConnections(app: App, deps: HandlerDeps): void {
+  const rememberSubmission = createSubmissionMemory();
   const { settings } = deps.flows;
 
   for (const [actionId, kind] of Object.entries(BUTTON_MODAL)) {
@@ -188,6 +189,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
           view: noticeView(failureMessage(allowed.code)),
         }),
       );
+    if (!deps.flows.connections.findById(teamId, connectionId)) return ack(replay.settle(gone()));
     // Revoking at Okta can take longer than Slack's 3 seconds: answer first, report by DM.
     await ack(
       replay.settle({

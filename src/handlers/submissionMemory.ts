@@ -10,8 +10,6 @@ const MAX_REMEMBERED = 5_000;
 
 type Ack = ViewResponseAction;
 
-const answers = new Map<string, { at: number; response: Promise<Ack> }>();
-
 export type Remembered =
   | { seen: true; response: Ack }
   | {
@@ -22,9 +20,16 @@ export type Remembered =
       forget<T extends Ack>(response: T): T;
     };
 
-export function rememberSubmission(
+/** One memory per bot: two bots in one process (tests) must not answer for each other. */
+export function createSubmissionMemory() {
+  const answers = new Map<string, { at: number; response: Promise<Ack> }>();
+  return (viewId: string, now = Date.now()) => remember(answers, viewId, now);
+}
+
+function remember(
+  answers: Map<string, { at: number; response: Promise<Ack> }>,
   viewId: string,
-  now = Date.now(),
+  now: number,
 ): Remembered | Promise<Remembered> {
   for (const [id, entry] of answers) {
     if (now - entry.at < REMEMBER_MS && answers.size <= MAX_REMEMBERED) break;

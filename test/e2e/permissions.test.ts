@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   connectActive,
   connectionNamed,
-  dmAbout,
   dmCount,
   openModalWith,
   textOf,
@@ -185,11 +184,11 @@ describe('a second workspace', () => {
     const other = otherAdmin(h);
     const before = dmCount(h, 'UOTHER');
 
-    await other.submit({}, { view });
+    const refused = await other.submit({}, { view });
 
-    expect(textOf(await dmAbout(h, before, 'no longer exists', 'UOTHER'))).toContain(
-      'This connection no longer exists',
-    );
+    expect(refused.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'notice' } });
+    expect(textOf(h.slack.view(view.id) ?? {})).toContain('Connection not found');
+    expect(dmCount(h, 'UOTHER')).toBe(before);
     expect(connectionNamed(h, 'team-one')).toMatchObject({ id: connection.id, status: 'active' });
     const secrets = h.bot.flows.connections.readSecrets(connection.id, ['refreshToken']);
     expect(h.okta.tokenStatus(secrets?.refreshToken ?? '')).toBe('active');
