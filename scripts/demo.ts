@@ -116,6 +116,14 @@ async function main() {
     const list = await h.admin.command('list');
     say('/okta-connect list', renderBlocks((list.body as { blocks?: unknown[] }).blocks));
 
+    const posted = h.slack.responseUrlPosts().length;
+    await h.admin.command('test acme-prod');
+    const tested = await h.slack.waitForResponseUrlPosts(posted + 1, 15_000);
+    say(
+      '/okta-connect test acme-prod: userinfo, then one read per scope family (logs was dropped)',
+      renderBlocks((tested?.body as { blocks?: unknown[] } | undefined)?.blocks),
+    );
+
     h.okta.revokeTokens({ clientId: CLIENT_ID });
     offset += 55 * MINUTE;
     h.okta.clock.advance(55 * MINUTE);

@@ -178,7 +178,7 @@ export async function completeAuthorization(
     authorizedBy: request.slackUserId,
     ...(secrets?.clientSecret ? { clientSecret: secrets.clientSecret } : {}),
     scopes: { scopeMode: request.scopeMode, requestedScopes: request.requestedScopes },
-    attention: null,
+    attention: stillMissing(connection, granted),
   });
   if (!activated.ok) {
     // The connection was deleted while the admin was at Okta: these tokens are not
@@ -202,6 +202,18 @@ export async function completeAuthorization(
     details: { granted: granted.length, dropped: dropped.length, oktaLogin: tokens.login ?? '' },
   });
   return { ok: true, ...about, connection: activated.connection, granted, dropped, warnings };
+}
+
+/**
+ * A scope that Okta refused (Insufficient Scope) stays marked until a reauthorization
+ * actually brings it: signing in again without it fixes nothing.
+ */
+function stillMissing(connection: Connection, granted: readonly string[]): Connection['attention'] {
+  const attention = connection.attention;
+  if (!attention?.scope) return null;
+  const missing = attention.scope.split(' ').filter((scope) => scope && !granted.includes(scope));
+  if (missing.length === 0) return null;
+  return { ...attention, scope: missing.join(' ') };
 }
 
 function stateProblem(

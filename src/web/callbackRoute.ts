@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
-import { type AlertChannel, resolveAlert } from '../flows/alerts.ts';
+import { type AlertChannel, incidentOf, raiseAlert, resolveAlert } from '../flows/alerts.ts';
 import { type CallbackOutcome, completeAuthorization } from '../flows/completeAuthorization.ts';
 import type { FlowDeps } from '../flows/deps.ts';
 import type { Notifier } from '../slackNotifier.ts';
@@ -38,9 +38,14 @@ export function callbackRoute(
     tell(notifier, outcome);
     if (outcome.connection) onChange?.(outcome.connection.teamId);
     if (outcome.ok) {
-      // Fire and forget like the DM: the page does not wait for Slack.
-      void resolveAlert(flows, alerts, outcome.connection, outcome.slackUserId).catch(
-        (error: unknown) => flows.logger.warn({ err: error }, 'could not resolve the alert'),
+      // Fire and forget like the DM: the page does not wait for Slack. A scope still
+      // missing keeps the alert open, edited to say so; otherwise it is resolved.
+      const incident = incidentOf(outcome.connection, flows.now());
+      const settled = incident
+        ? raiseAlert(flows, alerts, outcome.connection, incident)
+        : resolveAlert(flows, alerts, outcome.connection, outcome.slackUserId);
+      void settled.catch((error: unknown) =>
+        flows.logger.warn({ err: error }, 'could not update the alert'),
       );
     }
     if (outcome.ok) {

@@ -195,6 +195,39 @@ describe('/okta-connect test NAME against an Okta app missing a scope', () => {
     });
   });
 
+  it('keeps the mark and the alert open when a reauthorization still does not bring the missing scope', async () => {
+    await withHarness({ grantedScopes: ['okta.users.read', 'okta.roles.read'] }, async (h) => {
+      await connectActive(h, {
+        nickname: 'still-no-logs',
+        scopeMode: 'custom',
+        pick: ['okta.users.read', 'okta.logs.read'],
+      });
+      await runTest(h, 'still-no-logs');
+      await alertsIn(h, 1);
+
+      await openModalWith(h, h.admin, 'reauth still-no-logs');
+      const beforeLink = dmCount(h);
+      await h.admin.submit({});
+      const link = linkIn(await dmAbout(h, beforeLink, 'Reauthorize still-no-logs'));
+      const { callback } = await authorizeInBrowser(h, link, { secret: '' });
+      expect(callback.status).toBe(200);
+
+      const after = connectionNamed(h, 'still-no-logs');
+      expect(after.status).toBe('active');
+      expect(after.attention).toMatchObject({
+        code: 'insufficient_scope',
+        scope: 'okta.logs.read',
+      });
+      for (let i = 0; i < 100 && (h.slack.messagesTo('CALERTS')[0]?.edits ?? 0) < 1; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const alerts = h.slack.messagesTo('CALERTS');
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]?.edits).toBeGreaterThanOrEqual(1);
+      expect(textOf(alerts[0] ?? {})).not.toContain('working again');
+    });
+  });
+
   it('tells a call forbidden by the Okta account’s admin role (E0000006) from a missing scope', async () => {
     await withHarness({}, async (h) => {
       await connectActive(h, {
