@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type AuthRequest, isSameBrowser } from '../db/authRequestsRepo.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { type BotError, isBotError } from '../errors.ts';
-import { exchangeCode, type GrantedTokens, revokeToken } from '../okta/authorizationCode.ts';
+import { exchangeCode, type GrantedTokens, revokeTokens } from '../okta/authorizationCode.ts';
 import { listUserRoleTypes } from '../okta/managementApi.ts';
 import { isKnownScope } from '../okta/scopeCatalog.ts';
 import type { FailureCode, FailureFacts, WarningCode } from '../views/messages.ts';
@@ -340,24 +340,14 @@ async function revokeQuietly(
   clientSecret: string,
   tokens: GrantedTokens,
 ) {
-  for (const [token, hint] of [
-    [tokens.refreshToken, 'refresh_token'],
-    [tokens.accessToken, 'access_token'],
-  ] as const) {
-    if (!token) continue;
-    try {
-      await revokeToken(deps.orgs, {
-        domain: connection.domain,
-        clientId: connection.clientId,
-        clientSecret,
-        token,
-        hint,
-      });
-    } catch (error) {
-      deps.logger.warn(
-        { err: error, connectionId: connection.id },
-        'could not revoke unused tokens',
-      );
-    }
+  const { error } = await revokeTokens(deps.orgs, {
+    domain: connection.domain,
+    clientId: connection.clientId,
+    clientSecret,
+    refreshToken: tokens.refreshToken,
+    accessToken: tokens.accessToken,
+  });
+  if (error) {
+    deps.logger.warn({ err: error, connectionId: connection.id }, 'could not revoke unused tokens');
   }
 }

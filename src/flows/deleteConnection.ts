@@ -1,5 +1,4 @@
-import { isBotError } from '../errors.ts';
-import { revokeToken } from '../okta/authorizationCode.ts';
+import { revokeTokens } from '../okta/authorizationCode.ts';
 import type { FlowDeps } from './deps.ts';
 
 export type DeleteOutcome =
@@ -26,37 +25,29 @@ export async function deleteConnection(
   ]);
   let revoked = 0;
   if (secrets?.clientSecret) {
-    for (const [token, hint] of [
-      [secrets.refreshToken, 'refresh_token'],
-      [secrets.accessToken, 'access_token'],
-    ] as const) {
-      if (!token) continue;
-      try {
-        await revokeToken(deps.orgs, {
-          domain: connection.domain,
-          clientId: connection.clientId,
-          clientSecret: secrets.clientSecret,
-          token,
-          hint,
-        });
-        revoked += 1;
-      } catch (error) {
-        if (!isBotError(error)) throw error;
-        // A refused client (its secret was rotated or the app removed in Okta) cannot
-        // revoke; its refresh token is useless without a valid secret and its access
-        // token lapses within the hour, so deleting is still the right end.
-        if (error.code === 'invalid_client') break;
-        deps.logger.warn(
-          { err: error, connectionId: connection.id },
-          'revocation failed; not deleting',
-        );
-        return {
-          ok: false,
-          code: 'revoke_failed',
-          nickname: connection.nickname,
-          reason: error.code,
-        };
-      }
+    const result = await revokeTokens(deps.orgs, {
+      domain: connection.domain,
+      clientId: connection.clientId,
+      clientSecret: secrets.clientSecret,
+      refreshToken: secrets.refreshToken,
+      accessToken: secrets.accessToken,
+    });
+    revoked = result.revoked;
+    // A refused client (its secret was rotated or the app removed in Okta) cannot
+    // revoke; its refresh token is useless without a valid secret and its access token
+    // lapses within the hour, so deleting is still the right end. Anything else (Okta
+    // unreachable) keeps the connection: a token left valid at Okta is worse.
+    if (result.error && result.error.code !== 'invalid_client') {
+      deps.logger.warn(
+        { err: result.error, connectionId: connection.id },
+        'revocation failed; not deleting',
+      );
+      return {
+        ok: false,
+        code: 'revoke_failed',
+        nickname: connection.nickname,
+        reason: result.error.code,
+      };
     }
   }
   const deleted = deps.connections.markDeleted(connection.id);

@@ -21,6 +21,7 @@ import {
   textValue,
   viewSubmissionBody,
 } from './payloads.ts';
+import { readScopeChoice } from './scopeChoice.ts';
 import { createSubmissionMemory } from './submissionMemory.ts';
 import { decodeWizard, encodeWizard, type WizardState } from './wizardState.ts';
 
@@ -184,14 +185,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
     const allowed = await guard(deps, { teamId, userId }, 'create: permissions step');
     if (!allowed.ok) return ack(replay.settle(refused(allowed.code)));
     const values = parsed.data.view.state.values;
-    const scopes = chooseScopes(
-      {
-        mode: optionValue(values, INPUT.scopeMode) === 'custom' ? 'custom' : 'default',
-        picked: optionValues(values, INPUT.scopePick),
-        typed: textValue(values, INPUT.scopeText),
-      },
-      settings.defaultScopes,
-    );
+    const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
     if (!scopes.ok)
       return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
     const started = startConnection(deps.flows, {

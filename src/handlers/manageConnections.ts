@@ -4,7 +4,7 @@ import { chooseScopes } from '../flows/chooseScopes.ts';
 import { deleteConnection } from '../flows/deleteConnection.ts';
 import { startReauthorization } from '../flows/startReauthorization.ts';
 import { utcTime } from '../views/formatTime.ts';
-import { ACTION, CALLBACK, INPUT } from '../views/ids.ts';
+import { ACTION, CALLBACK } from '../views/ids.ts';
 import { failureMessage } from '../views/messages.ts';
 import { checkDmView, noticeView, refusalMessage, simpleNotice } from '../views/notices.ts';
 import { setupLinkMessage } from '../views/setupLinkMessage.ts';
@@ -12,15 +12,9 @@ import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
 import { listPage } from './listPage.ts';
 import { type ConnectionModalKind, openConnectionModal } from './openConnectionModal.ts';
-import {
-  blockActionsBody,
-  optionValue,
-  optionValues,
-  teamKeyOf,
-  textValue,
-  viewSubmissionBody,
-} from './payloads.ts';
+import { blockActionsBody, teamKeyOf, viewSubmissionBody } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
+import { readScopeChoice } from './scopeChoice.ts';
 import { createSubmissionMemory } from './submissionMemory.ts';
 import { decodeConnectionRef } from './wizardState.ts';
 
@@ -111,14 +105,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
           }),
         );
       const values = parsed.data.view.state.values;
-      const scopes = chooseScopes(
-        {
-          mode: optionValue(values, INPUT.scopeMode) === 'custom' ? 'custom' : 'default',
-          picked: optionValues(values, INPUT.scopePick),
-          typed: textValue(values, INPUT.scopeText),
-        },
-        settings.defaultScopes,
-      );
+      const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
       if (!scopes.ok)
         return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
       const started = startReauthorization(deps.flows, {

@@ -115,3 +115,28 @@ export async function revokeToken(
     throw mapOktaError(error);
   }
 }
+
+/**
+ * Revokes a connection's tokens, the refresh token first (it is the one that keeps
+ * access alive). Stops at the first refusal and says which: the caller decides whether
+ * that is fatal (deleting) or only worth a log line (tokens nobody stored).
+ */
+export async function revokeTokens(
+  orgs: OktaOrgs,
+  input: AppRef & { clientSecret: string; refreshToken: string | null; accessToken: string | null },
+): Promise<{ revoked: number; error: BotError | null }> {
+  let revoked = 0;
+  for (const [token, hint] of [
+    [input.refreshToken, 'refresh_token'],
+    [input.accessToken, 'access_token'],
+  ] as const) {
+    if (!token) continue;
+    try {
+      await revokeToken(orgs, { ...input, token, hint });
+      revoked += 1;
+    } catch (error) {
+      return { revoked, error: mapOktaError(error) };
+    }
+  }
+  return { revoked, error: null };
+}
