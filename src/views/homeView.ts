@@ -11,8 +11,9 @@ import {
   LIMITS,
   section,
 } from './blocks.ts';
+import { connectionButtons, pagingButtons } from './connectionControls.ts';
 import { utcDate, utcTime } from './formatTime.ts';
-import { ACTION, connActionsBlockId, HOME_BLOCK } from './ids.ts';
+import { ACTION, HOME_BLOCK } from './ids.ts';
 import { failureMessage } from './messages.ts';
 import { bold, clipMrkdwn, code, codeList, escapeValue } from './mrkdwn.ts';
 import { adminMessageText } from './notices.ts';
@@ -118,7 +119,7 @@ export function homeView(input: HomeInput): types.HomeView {
     }
     blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
   }
-  blocks.push(...pagingButtons(input.page, input.pageCount));
+  blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.homePage, HOME_BLOCK));
   return home(blocks);
 }
 
@@ -221,38 +222,4 @@ function errorLine(connection: Connection, now: number): string | null {
 function when(at: number, now: number): string {
   const day = utcDate(at);
   return day === utcDate(now) ? utcTime(at) : `${day} ${utcTime(at)}`;
-}
-
-function connectionButtons(id: string): types.ActionsBlock {
-  return actions(
-    [
-      button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: id }),
-      button({ text: 'Test', actionId: ACTION.connTest, value: id }),
-      button({ text: 'Edit scopes', actionId: ACTION.connScopes, value: id }),
-      button({ text: 'Delete', actionId: ACTION.connDelete, value: id, style: 'danger' }),
-    ],
-    connActionsBlockId(id),
-  );
-}
-
-/** Previous and Next share `home_page`, so each sits in a block of its own. */
-function pagingButtons(page: number, pageCount: number): types.ActionsBlock[] {
-  const blocks: types.ActionsBlock[] = [];
-  if (page > 1) {
-    blocks.push(
-      actions(
-        [button({ text: 'Previous', actionId: ACTION.homePage, value: String(page - 1) })],
-        HOME_BLOCK.previous,
-      ),
-    );
-  }
-  if (page < pageCount) {
-    blocks.push(
-      actions(
-        [button({ text: 'Next', actionId: ACTION.homePage, value: String(page + 1) })],
-        HOME_BLOCK.next,
-      ),
-    );
-  }
-  return blocks;
 }

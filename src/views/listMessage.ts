@@ -1,8 +1,5 @@
-import type { types } from '@slack/bolt';
 import type { Connection, ConnectionStatus } from '../db/connectionModel.ts';
 import {
-  actions,
-  button,
   context,
   divider,
   header,
@@ -11,8 +8,9 @@ import {
   type SlackMessage,
   section,
 } from './blocks.ts';
+import { connectionButtons, pagingButtons } from './connectionControls.ts';
 import { utcDate } from './formatTime.ts';
-import { ACTION, connActionsBlockId, LIST_PAGING_BLOCK } from './ids.ts';
+import { ACTION, LIST_PAGING_BLOCK } from './ids.ts';
 import { bold, clipMrkdwn, code, escapeValue, mention } from './mrkdwn.ts';
 import { statusReason } from './statusReason.ts';
 
@@ -62,7 +60,7 @@ export function listMessage(input: ListInput): SlackMessage {
     if (i > 0) blocks.push(divider());
     blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
   }
-  blocks.push(...pagingButtons(input.page, input.pageCount));
+  blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.listPage, LIST_PAGING_BLOCK));
   return message(
     `Okta connections in this workspace: ${input.total}${input.pageCount > 1 ? ` (page ${input.page} of ${input.pageCount})` : ''}.`,
     blocks,
@@ -98,37 +96,4 @@ function authorizedLine(connection: Connection, now: number): string | null {
 function when(at: number, now: number): string {
   const day = utcDate(at);
   return day === utcDate(now) ? `${day} (today)` : day;
-}
-
-function connectionButtons(id: string): types.ActionsBlock {
-  return actions(
-    [
-      button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: id }),
-      button({ text: 'Test', actionId: ACTION.connTest, value: id }),
-      button({ text: 'Edit scopes', actionId: ACTION.connScopes, value: id }),
-      button({ text: 'Delete', actionId: ACTION.connDelete, value: id, style: 'danger' }),
-    ],
-    connActionsBlockId(id),
-  );
-}
-
-/**
- * Previous and Next share the action_id the handler listens to, and Slack refuses a
- * repeated action_id within one block: each gets a block of its own.
- */
-function pagingButtons(page: number, pageCount: number): types.ActionsBlock[] {
-  const blocks: types.ActionsBlock[] = [];
-  if (page > 1) {
-    const previous = button({
-      text: 'Previous',
-      actionId: ACTION.listPage,
-      value: String(page - 1),
-    });
-    blocks.push(actions([previous], LIST_PAGING_BLOCK.previous));
-  }
-  if (page < pageCount) {
-    const next = button({ text: 'Next', actionId: ACTION.listPage, value: String(page + 1) });
-    blocks.push(actions([next], LIST_PAGING_BLOCK.next));
-  }
-  return blocks;
 }

@@ -1,0 +1,40 @@
+import type { types } from '@slack/bolt';
+import { actions, button } from './blocks.ts';
+import { ACTION, connActionsBlockId } from './ids.ts';
+
+/** The buttons under one connection, in the list and in the Home tab. */
+export function connectionButtons(id: string): types.ActionsBlock {
+  return actions(
+    [
+      button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: id }),
+      button({ text: 'Test', actionId: ACTION.connTest, value: id }),
+      button({ text: 'Edit scopes', actionId: ACTION.connScopes, value: id }),
+      button({ text: 'Delete', actionId: ACTION.connDelete, value: id, style: 'danger' }),
+    ],
+    connActionsBlockId(id),
+  );
+}
+
+/**
+ * Previous and Next share one action_id (the handler listens to one), and Slack refuses
+ * a repeated action_id within one block: each gets a block of its own.
+ */
+export function pagingButtons(
+  page: number,
+  pageCount: number,
+  actionId: string,
+  blockIds: { previous: string; next: string },
+): types.ActionsBlock[] {
+  const blocks: types.ActionsBlock[] = [];
+  if (page > 1) {
+    blocks.push(
+      actions([button({ text: 'Previous', actionId, value: String(page - 1) })], blockIds.previous),
+    );
+  }
+  if (page < pageCount) {
+    blocks.push(
+      actions([button({ text: 'Next', actionId, value: String(page + 1) })], blockIds.next),
+    );
+  }
+  return blocks;
+}
