@@ -44,24 +44,25 @@ const SECRET_VALUE = /^(eyJ[\w-]+\.[\w-]+\.|v1\.[0-9a-f]{16}\.)/;
 
 /**
  * Audit rows are kept for good and read by people, so a secret must never reach them.
- * A secret-looking key or value is refused loudly (a bug to fix in the caller) rather
- * than stripped silently. The error names the key, never the value.
+ * A secret-looking *key* is refused loudly (a bug to fix in the caller). A token-looking
+ * *value* is replaced by `[redacted]`: values come from outside (an Okta login, a header,
+ * a nickname), and a hostile one must not make an action fail after it happened.
  */
-function assertNoSecrets(value: unknown, path: string): void {
-  if (typeof value === 'string' && SECRET_VALUE.test(value)) {
-    throw new BotError('audit_secret', `Audit detail ${path} looks like a token`);
-  }
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) assertNoSecrets(item, `${path}[${i}]`);
-  } else if (value !== null && typeof value === 'object') {
+function withoutSecrets(value: unknown, path: string): unknown {
+  if (typeof value === 'string') return SECRET_VALUE.test(value) ? '[redacted]' : value;
+  if (Array.isArray(value)) return value.map((item, i) => withoutSecrets(item, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    const clean: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
       if (SECRET_KEYS.has(normalized) || SECRET_KEY_PARTS.some((p) => normalized.includes(p))) {
         throw new BotError('audit_secret', `Audit detail ${path}.${key} looks like a secret`);
       }
-      assertNoSecrets(item, `${path}.${key}`);
+      clean[key] = withoutSecrets(item, `${path}.${key}`);
     }
+    return clean;
   }
+  return value;
 }
 
 const checkedColumns = z.object({ details: detailsColumn });
@@ -74,8 +75,7 @@ export function createAuditRepo(db: Db, clock: Clock = systemClock) {
   return {
     /** Appends one event; returns its id. */
     record(event: AuditInput): number {
-      const details = event.details ?? {};
-      assertNoSecrets(details, 'details');
+      const details = withoutSecrets(event.details ?? {}, 'details');
       const row = db
         .insert(auditEvents)
         .values({

@@ -46,10 +46,34 @@ export function loadSetup(deps: FlowDeps, linkToken: string): SetupLookup {
 /** Why the setup page refused a form post before looking at the secret. */
 export type SetupRefusal = 'cross_origin' | 'csrf_mismatch' | 'cookies_blocked';
 
+const FETCH_SITES = new Set(['cross-site', 'same-site', 'same-origin', 'none']);
+
+/**
+ * The headers as the audit keeps them: the sender chose them, so only an origin that
+ * parses as one and a known Sec-Fetch-Site value are kept word for word (a header shaped
+ * like a token would make the audit refuse the whole row).
+ */
+function whereFrom(origin: string | undefined, fetchSite: string | undefined) {
+  let shownOrigin: string | undefined;
+  if (origin !== undefined) {
+    try {
+      shownOrigin = new URL(origin).origin.slice(0, 200);
+    } catch {
+      shownOrigin = 'not a URL';
+    }
+  }
+  return {
+    ...(shownOrigin === undefined ? {} : { origin: shownOrigin }),
+    ...(fetchSite === undefined
+      ? {}
+      : { fetchSite: FETCH_SITES.has(fetchSite) ? fetchSite : 'other' }),
+  };
+}
+
 /**
  * A refused setup form post is audited against the admin whose link it used, when the
  * link is still open: a post from another site, or without the page's cookie, may be
- * someone else trying that admin's link. The audit keeps where it came from, cut short.
+ * someone else trying that admin's link.
  */
 export function auditSetupRefusal(
   deps: FlowDeps,
@@ -63,11 +87,7 @@ export function auditSetupRefusal(
     connectionId: connection.id,
     actor: request.slackUserId,
     action: 'setup.refused',
-    details: {
-      reason: input.reason,
-      ...(input.origin === undefined ? {} : { origin: input.origin.slice(0, 200) }),
-      ...(input.fetchSite === undefined ? {} : { fetchSite: input.fetchSite.slice(0, 40) }),
-    },
+    details: { reason: input.reason, ...whereFrom(input.origin, input.fetchSite) },
   });
 }
 

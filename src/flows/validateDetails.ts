@@ -18,6 +18,12 @@ export type DetailsResult =
 
 /** Letters and digits of any script, plus space . _ - inside; no mention or markup syntax. */
 const NICKNAME_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{N} ._-]*[\p{L}\p{N}])?$/u;
+/**
+ * Shaped like a JWT (`eyJ…` with dots) or a sealed value (`v1.<key id>.`): the nickname
+ * goes into audit rows, which refuse anything that looks like a token, and into every
+ * message, where it would read like a leaked secret.
+ */
+const TOKEN_SHAPE = /^(?:eyJ[\w-]*\.[\w-]*\.|v1\.[0-9a-f]{16}\.)/i;
 /** Okta client IDs are like 0oa1b2c3d4E5f6G7h8i9; apps made through the API may differ a little. */
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{4,100}$/;
 
@@ -29,6 +35,12 @@ export function checkNickname(
     return { ok: false, message: 'Give the connection a nickname, like acme-prod.' };
   if ([...nickname].length > NICKNAME_MAX) {
     return { ok: false, message: `Keep the nickname to ${NICKNAME_MAX} characters or fewer.` };
+  }
+  if (TOKEN_SHAPE.test(nickname)) {
+    return {
+      ok: false,
+      message: 'That looks like a token, not a name. Use a nickname like acme-prod.',
+    };
   }
   if (!NICKNAME_PATTERN.test(nickname)) {
     return {
