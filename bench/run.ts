@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '../test/e2e/harness.ts';
+import { type SlackPeer, startSlackPeer } from '../test/peers/slack/index.ts';
+import { type Child, killAll, ROOT, startChild } from './lib/children.ts';
+import { topSelfTime } from './lib/cpuProfile.ts';
+import {
+  ADMINS,
+  API_KEY,
+  BOT_TOKEN,
+  ENCRYPTION_KEY,
+  ORG,
+  SIGNING_SECRET,
+  SLACK_CHANNELS,
+  SLACK_USERS,
+  TEAM_ID,
+} from './lib/fixtures.ts';
+import { KEPT_MARKER, machineLine, type Results, renderMarkdown, TARGETS } from './lib/report.ts';
+import { compareWithBolt } from './workloads/compareWithBolt.ts';
+import { measureSweep } from './workloads/healthSweep.ts';
+import { runJourneys } from './workloads/journeys.ts';
+import { measureStoreScale } from './workloads/storeScale.ts';
+
+/**
+ * `npm run bench`: every workload of issue 6 side by side on this machine. Writes
+ * bench/results.json and docs/benchmarks.md (keeping its hand-written part) and prints the
+ * tables. Measurement only: nothing fails on a slow figure, only on a broken setup.
+ */
+const WORKLOADS = ['slash', 'submit', 'journeys', 'sweep', 'scale'] as const;
+const { values: flags } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '4' },
+  },
+});
+const only = new Set(flags.only ? flags.only.split(',') : WORKLOADS);
+for (const name of only) {
+  if (!(WORKLOADS as readonly string[]).includes(name)) {
+    throw new Error(`--only takes ${WORKLOADS.join(', ')}; got ${name}`);
+  }
+}
+const SETTINGS = {
+  concurrencies: [1, 16, 64],
+  pointSeconds: Number(flags.seconds),
+  warmupSeconds: 1,
+  journeyConcurrencies: [1, 8],
+  journeySeconds: 8,
+  sweepConnections: 10_000,
+  limitedConnections: 1_500,
+  limitPerMinute: 1_200,
+  limitedBoundSeconds: 90,
+  scaleSizes: [10_000, 100_000],
+  scaleMaxCalls: 200,
+  scaleBudgetMs: 10_000,
+};
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const work = mkdtempSync(join(tmpdir(), 'okc-bench-'));
+const logDir = join(work, 'logs');
+mkdirSync(logDir);
+const profileDir = join(ROOT, 'bench', 'profiles');
+
+const results: Results = {
+  date: new Date().toISOString(),
+  machine: {
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus().length,
+    totalMemoryBytes: totalmem(),
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+  },
+  settings: SETTINGS,
+  targets: TARGETS,
+  comparisons: [],
+  journeys: [],
+  sweep: null,
+  scale: [],
+};
+
+/** okta-connect as `npm start` would run it, with the bench's environment. */
+function startBot(
+  name: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Child<{ port: number }>> {
+  return startChild<{ port: number }>(name, 'bench/servers/bot.ts', {
+    logDir,
+    nodeArgs,
+    env: {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      ENCRYPTION_KEY,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_PATH: join(work, `${name}.sqlite`),
+      LOG_LEVEL: 'warn',
+      // The scheduler stays out of the way; the sweep workload runs sweeps itself.
+      HEALTH_INTERVAL_SECONDS: '86400',
+      ...env,
+    },
+  });
+}
+
+async function loadComparisons(cannon: Child<unknown>) {
+  const slackOurs = await startChild<{ apiUrl: string }>(
+    'slack-ours',
+    'bench/servers/slackPeer.ts',
+    { logDir },
+  );
+  const slackBare = await startChild<{ apiUrl: string }>(
+    'slack-bare',
+    'bench/servers/slackPeer.ts',
+    { logDir },
+  );
+  const profile = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const ours = await startBot('bot-load', { SLACK_API_URL: slackOurs.ready.apiUrl }, profile);
+  const bare = await startChild<{ port: number }>('bare-bolt', 'bench/servers/bareBolt.ts', {
+    logDir,
+    env: { SLACK_API_URL: slackBare.ready.apiUrl },
+  });
+  const raw = await startChild<{ port: number }>('raw-http', 'bench/servers/rawHttp.ts', {
+    logDir,
+  });
+  const url = (child: Child<{ port: number }>) => `http://127.0.0.1:${child.ready.port}`;
+  const all = await compareWithBolt(
+    cannon,
+    {
+      ours: { url: url(ours), process: ours, slack: slackOurs },
+      bare: { url: url(bare), process: bare, slack: slackBare },
+      raw: { url: url(raw), process: raw },
+    },
+    {
+      concurrencies: SETTINGS.concurrencies,
+      seconds: SETTINGS.pointSeconds,
+      warmupSeconds: SETTINGS.warmupSeconds,
+      log,
+      workloads: [
+        ...(only.has('slash') ? ['slash_command' as const] : []),
+        ...(only.has('submit') ? ['modal_submission' as const] : []),
+      ],
+    },
+  );
+  results.comparisons.push(...all);
+  const before = new Set(existsSync(profileDir) ? readdirSync(profileDir) : []);
+  await ours.stop();
+  for (const child of [bare, raw, slackOurs, slackBare]) await child.stop();
+  if (flags.profile) reportProfile(before);
+}
+
+function reportProfile(before: Set<string>) {
+  const written = readdirSync(profileDir)
+    .filter((file) => file.endsWith('.cpuprofile') && !before.has(file))
+    .map((file) => join(profileDir, file))
+    // tsx's loader runs in a worker thread with a profile of its own: the largest is the main thread's.
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  const [latest] = written;
+  if (!latest) {
+    log('no CPU profile was written');
+    return;
+  }
+  log(`\nCPU profile of the bot under load: ${latest}\nTop self time:`);
+  for (const hot of topSelfTime(latest)) {
+    log(
+      `  ${String(hot.percent).padStart(5)}%  ${String(hot.selfMs).padStart(6)} ms  ${hot.name}  ${hot.where}`,
+    );
+  }
+}
+
+async function journeysSweepAndScale(slack: SlackPeer) {
+  const journeyPort = await freePort();
+  const publicUrl = `http://127.0.0.1:${journeyPort}`;
+  const okta = await startChild<{ origin: string }>('okta-peer', 'bench/servers/oktaPeer.ts', {
+    logDir,
+  });
+  const { userId: oktaUserId } = await okta.call<{ userId: string }>('setup', {
+    redirectUris: [`${publicUrl}/oauth/okta/callback`],
+  });
+  const common = {
+    SLACK_API_URL: slack.apiUrl,
+    OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.ready.origin }),
+  };
+
+  if (only.has('journeys')) {
+    log('3. full connect journeys');
+    const bot = await startBot('bot-journeys', {
+      ...common,
+      PORT: String(journeyPort),
+      PUBLIC_URL: publicUrl,
+    });
+    for (const concurrency of SETTINGS.journeyConcurrencies) {
+      const result = await runJourneys(slack, `${publicUrl}/slack/events`, ADMINS, {
+        concurrency,
+        seconds: SETTINGS.journeySeconds,
+        tag: `j${concurrency}`,
+      });
+      results.journeys.push(result);
+      log(
+        `  ${concurrency} at once: ${result.perSecond} journeys/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
+      );
+    }
+    await bot.stop();
+  }
+
+  if (only.has('sweep')) {
+    log('4. health sweep, 6. memory');
+    // --expose-gc: the memory figures add the heap left after a full collection.
+    const bot = await startBot('bot-sweep', common, ['--expose-gc']);
+    results.sweep = await measureSweep(bot, okta, {
+      connections: SETTINGS.sweepConnections,
+      limitedConnections: SETTINGS.limitedConnections,
+      limitPerMinute: SETTINGS.limitPerMinute,
+      boundSeconds: SETTINGS.limitedBoundSeconds,
+      oktaUserId,
+      log,
+    });
+    await bot.stop();
+  }
+
+  if (only.has('scale')) {
+    log('5. scale of the store');
+    const keyHash = createHash('sha256').update(API_KEY).digest('hex');
+    const bot = await startBot('bot-scale', { ...common, API_KEY_HASHES: `${TEAM_ID}:${keyHash}` });
+    results.scale = await measureStoreScale(bot, okta, {
+      sizes: SETTINGS.scaleSizes,
+      maxCalls: SETTINGS.scaleMaxCalls,
+      budgetMs: SETTINGS.scaleBudgetMs,
+      oktaUserId,
+      log,
+    });
+    await bot.stop();
+  }
+  await okta.stop();
+}
+
+function writeOutputs() {
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const docPath = join(ROOT, 'docs', 'benchmarks.md');
+  const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+  const kept = previous.includes(KEPT_MARKER)
+    ? previous.slice(previous.indexOf(KEPT_MARKER))
+    : `${KEPT_MARKER}\n`;
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  writeFileSync(docPath, `${renderMarkdown(results)}\n${kept}`);
+}
+
+// Children run in process groups of their own, out of reach of the terminal's Ctrl-C.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+let slack: SlackPeer | null = null;
+let failed = false;
+try {
+  log(`okta-connect benchmarks, ${machineLine(results)}`);
+  if (only.has('slash') || only.has('submit')) {
+    log('1–2. slash command and modal submission: okta-connect vs bare Bolt vs raw node:http');
+    const cannon = await startChild('autocannon', 'bench/load/cannon.ts', { logDir });
+    await loadComparisons(cannon);
+    await cannon.stop();
+  }
+  if (only.has('journeys') || only.has('sweep') || only.has('scale')) {
+    slack = await startSlackPeer({
+      botToken: BOT_TOKEN,
+      teamId: TEAM_ID,
+      users: SLACK_USERS,
+      channels: SLACK_CHANNELS,
+      recordCalls: false,
+    });
+    await journeysSweepAndScale(slack);
+  }
+  // A partial run would leave the files describing only part of the bench.
+  if (flags.only) log('\n--only: bench/results.json and docs/benchmarks.md are left as they were');
+  else writeOutputs();
+  log(`\n${renderMarkdown(results)}`);
+} catch (error) {
+  failed = true;
+  log(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  log(`logs of every process are kept in ${logDir}`);
+  process.exitCode = 1;
+} finally {
+  killAll();
+  await slack?.close();
+  if (!failed) rmSync(work, { recursive: true, force: true });
+}
