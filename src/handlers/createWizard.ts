@@ -8,7 +8,6 @@ import { failureMessage } from '../views/messages.ts';
 import { checkDmView, noticeView } from '../views/notices.ts';
 import { orgStepView } from '../views/orgStep.ts';
 import { permissionsStepView } from '../views/permissionsStep.ts';
-import { setupLinkMessage } from '../views/setupLinkMessage.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
 import {
@@ -22,6 +21,7 @@ import {
   viewSubmissionBody,
 } from './payloads.ts';
 import { readScopeChoice } from './scopeChoice.ts';
+import { sendSetupLink } from './sendSetupLink.ts';
 import { createSubmissionMemory } from './submissionMemory.ts';
 import { decodeWizard, encodeWizard, type WizardState } from './wizardState.ts';
 
@@ -217,18 +217,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
     );
     const { link } = started;
     deps.home?.refresh(teamId);
-    await deps.notifier.dm(
-      userId,
-      setupLinkMessage({
-        nickname: link.connection.nickname,
-        domain: link.connection.domain,
-        url: link.url,
-        expiresAt: link.expiresAt,
-        purpose: 'create',
-        requestedScopes: link.requestedScopes,
-        unknownScopes: scopes.unknown,
-      }),
-    );
+    await sendSetupLink(deps, userId, link, 'create', scopes.unknown);
   });
 
   // The link button opens the browser; Slack still sends the click, which needs an ack.

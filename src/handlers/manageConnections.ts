@@ -7,7 +7,6 @@ import { utcTime } from '../views/formatTime.ts';
 import { ACTION, CALLBACK } from '../views/ids.ts';
 import { failureMessage } from '../views/messages.ts';
 import { checkDmView, noticeView, refusalMessage, simpleNotice } from '../views/notices.ts';
-import { setupLinkMessage } from '../views/setupLinkMessage.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
 import { listPage } from './listPage.ts';
@@ -15,6 +14,7 @@ import { type ConnectionModalKind, openConnectionModal } from './openConnectionM
 import { blockActionsBody, teamKeyOf, viewSubmissionBody } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
 import { readScopeChoice } from './scopeChoice.ts';
+import { sendSetupLink } from './sendSetupLink.ts';
 import { createSubmissionMemory } from './submissionMemory.ts';
 import { decodeConnectionRef } from './wizardState.ts';
 
@@ -143,18 +143,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
         if (incident) await raiseAlert(deps.flows, deps.alerts, link.connection, incident);
         deps.home?.refresh(teamId);
       }
-      await deps.notifier.dm(
-        userId,
-        setupLinkMessage({
-          nickname: link.connection.nickname,
-          domain: link.connection.domain,
-          url: link.url,
-          expiresAt: link.expiresAt,
-          purpose: 'reauthorize',
-          requestedScopes: link.requestedScopes,
-          unknownScopes: scopes.unknown,
-        }),
-      );
+      await sendSetupLink(deps, userId, link, 'reauthorize', scopes.unknown);
     });
   }
 
