@@ -136,7 +136,10 @@ export function createWebServer(options: {
   // Slow or stalled clients cannot hold sockets forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;
-  server.keepAliveTimeout = 5_000;
+  // Longer than the idle timeout of common proxies and clients (60 s), so that the client
+  // closes an idle connection first: a server closing it just as the client reuses it
+  // makes that request fail with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
   return {
     server,
     listen: (port, host) =>
