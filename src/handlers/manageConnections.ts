@@ -36,6 +36,33 @@ const BUTTON_MODAL: Record<string, ConnectionModalKind> = {
 /** Reauthorize, edit scopes, delete, and the list's buttons and pages (design §1 step 8). */
 export function registerManageConnections(app: App, deps: HandlerDeps): void {
   const rememberSubmission = createSubmissionMemory();
+
+  /**
+   * The common start of a submission about one connection (reauthorize, edit scopes,
+   * delete): the payload read, a repeat answered as before, the permission checked.
+   * Returns the answer to give at once, or what the rest of the handler needs.
+   */
+  async function openSubmission(body: unknown, attempted: string) {
+    const parsed = viewSubmissionBody.safeParse(body);
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    const connectionId = parsed.success
+      ? decodeConnectionRef(parsed.data.view.private_metadata)
+      : null;
+    if (!parsed.success || !teamId || !connectionId) return { answer: gone() } as const;
+    const userId = parsed.data.user.id;
+    const replay = await rememberSubmission(parsed.data.view.id);
+    if (replay.seen) return { answer: replay.response } as const;
+    const allowed = await guard(deps, { teamId, userId }, attempted);
+    if (!allowed.ok) {
+      return {
+        answer: replay.settle({
+          response_action: 'update',
+          view: noticeView(failureMessage(allowed.code)),
+        }),
+      } as const;
+    }
+    return { teamId, connectionId, userId, replay, values: parsed.data.view.state.values } as const;
+  }
   const { settings } = deps.flows;
 
   for (const [actionId, kind] of Object.entries(BUTTON_MODAL)) {
@@ -83,28 +110,9 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
     [CALLBACK.editScopes, true],
   ] as const) {
     app.view(callbackId, async ({ ack, body }) => {
-      const parsed = viewSubmissionBody.safeParse(body);
-      const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-      const connectionId = parsed.success
-        ? decodeConnectionRef(parsed.data.view.private_metadata)
-        : null;
-      if (!parsed.success || !teamId || !connectionId) return ack(gone());
-      const userId = parsed.data.user.id;
-      const replay = await rememberSubmission(parsed.data.view.id);
-      if (replay.seen) return ack(replay.response);
-      const allowed = await guard(
-        deps,
-        { teamId, userId },
-        editing ? 'edit scopes' : 'reauthorize',
-      );
-      if (!allowed.ok)
-        return ack(
-          replay.settle({
-            response_action: 'update',
-            view: noticeView(failureMessage(allowed.code)),
-          }),
-        );
-      const values = parsed.data.view.state.values;
+      const opened = await openSubmission(body, editing ? 'edit scopes' : 'reauthorize');
+      if ('answer' in opened) return ack(opened.answer);
+      const { teamId, connectionId, userId, replay, values } = opened;
       const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
       if (!scopes.ok)
         return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
@@ -148,23 +156,9 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
   }
 
   app.view(CALLBACK.deleteConfirm, async ({ ack, body }) => {
-    const parsed = viewSubmissionBody.safeParse(body);
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    const connectionId = parsed.success
-      ? decodeConnectionRef(parsed.data.view.private_metadata)
-      : null;
-    if (!parsed.success || !teamId || !connectionId) return ack(gone());
-    const userId = parsed.data.user.id;
-    const replay = await rememberSubmission(parsed.data.view.id);
-    if (replay.seen) return ack(replay.response);
-    const allowed = await guard(deps, { teamId, userId }, 'delete');
-    if (!allowed.ok)
-      return ack(
-        replay.settle({
-          response_action: 'update',
-          view: noticeView(failureMessage(allowed.code)),
-        }),
-      );
+    const opened = await openSubmission(body, 'delete');
+    if ('answer' in opened) return ack(opened.answer);
+    const { teamId, connectionId, userId, replay } = opened;
     if (!deps.flows.connections.findById(teamId, connectionId)) return ack(replay.settle(gone()));
     // Revoking at Okta can take longer than Slack's 3 seconds: answer first, report by DM.
     await ack(
