@@ -70,9 +70,9 @@ export async function refreshConnection(
   const before = deps.connections.findById(target.teamId, target.id);
   const interrupted = before?.leaseOwner != null && (before.leaseExpiresAt ?? 0) <= now;
   if (!deps.connections.tryTakeLease(target.id, options.owner, now)) {
-    const current = deps.connections.findById(target.teamId, target.id);
-    if (!current) return { kind: 'skipped', reason: 'gone' };
-    return current.status === 'active'
+    // The row read just before says why the lease was not ours; no need to read it again.
+    if (!before) return { kind: 'skipped', reason: 'gone' };
+    return before.status === 'active'
       ? { kind: 'busy' }
       : { kind: 'skipped', reason: 'not_active' };
   }
