@@ -126,13 +126,7 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
           accessToken: sealFor('accessToken', id, tokens.accessToken),
           ...(tokens.refreshToken
             ? {
-                refreshToken: sealColumn(
-                  ring,
-                  'connections',
-                  'refresh_token',
-                  id,
-                  tokens.refreshToken,
-                ),
+                refreshToken: sealFor('refreshToken', id, tokens.refreshToken),
               }
             : {}),
           ...(tokens.grantedScopes ? { grantedScopes: JSON.stringify(tokens.grantedScopes) } : {}),

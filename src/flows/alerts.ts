@@ -78,6 +78,23 @@ export async function resolveAlert(
   deps.connections.clearNotifyMessage(connection.id);
 }
 
+/**
+ * Raises the alert for a connection's current incident without making the caller wait:
+ * the caller answers now, the alert follows on Slack's time.
+ */
+export function alertInBackground(
+  deps: FlowDeps,
+  alerts: AlertChannel,
+  connection: Connection,
+): void {
+  const now = deps.now();
+  const incident = incidentOf(connection, now);
+  if (!incident) return;
+  void raiseAlert(deps, alerts, connection, { ...incident, since: now }).catch((error: unknown) =>
+    deps.logger.error({ err: error, connectionId: connection.id }, 'could not raise the alert'),
+  );
+}
+
 /** The incident a connection's current state describes, if any. */
 export function incidentOf(connection: Connection, now: number): Incident | null {
   if (connection.status === 'needs_reauth') {

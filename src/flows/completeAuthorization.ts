@@ -4,10 +4,11 @@ import type { Connection } from '../db/connectionsRepo.ts';
 import { type BotError, isBotError } from '../errors.ts';
 import { exchangeCode, type GrantedTokens, revokeTokens } from '../okta/authorizationCode.ts';
 import { listUserRoleTypes } from '../okta/managementApi.ts';
+import { OIDC_NAMES } from '../okta/parseScopeList.ts';
 import { isKnownScope } from '../okta/scopeCatalog.ts';
 import type { FailureCode, FailureFacts, WarningCode } from '../views/messages.ts';
 import { badAnswerOf } from './badOktaAnswer.ts';
-import type { FlowDeps } from './deps.ts';
+import { type FlowDeps, LINK_TTL_MS, setupLinkUrl } from './deps.ts';
 import { type ReauthStart, startReauthorization } from './startReauthorization.ts';
 
 /** Okta's words are shown to the admin; longer ones are cut, not refused. */
@@ -60,16 +61,6 @@ export type CallbackOutcome =
 
 /** Okta's words for an unassigned user, the only way to tell it from a cancelled sign-in. */
 const NOT_ASSIGNED = /not assigned/i;
-const OIDC_SCOPES = new Set([
-  'openid',
-  'profile',
-  'email',
-  'address',
-  'phone',
-  'groups',
-  'offline_access',
-  'device_sso',
-]);
 
 /**
  * `GET /oauth/okta/callback` (design §5). The state is looked at first and consumed only
@@ -135,8 +126,11 @@ export async function completeAuthorization(
   if (!query.code) return fail('okta_bad_response');
 
   const secrets = deps.authRequests.openSecrets(request.id, ['pkceVerifier', 'clientSecret']);
-  const stored = deps.connections.readSecrets(connection.id, ['clientSecret']);
-  const clientSecret = secrets?.clientSecret ?? stored?.clientSecret ?? null;
+  // The stored secret is opened only when this attempt did not bring a new one.
+  const clientSecret =
+    secrets?.clientSecret ??
+    deps.connections.readSecrets(connection.id, ['clientSecret'])?.clientSecret ??
+    null;
   const codeVerifier = secrets?.pkceVerifier ?? null;
   if (!clientSecret || !codeVerifier || !request.nonce) return fail('state_expired');
 
@@ -161,7 +155,7 @@ export async function completeAuthorization(
 
   const granted = tokens.grantedScopes;
   const dropped = request.requestedScopes.filter(
-    (scope) => !OIDC_SCOPES.has(scope) && !granted.includes(scope),
+    (scope) => !OIDC_NAMES.has(scope) && !granted.includes(scope),
   );
   const warnings: Warning[] = [];
   if (dropped.length > 0) warnings.push({ code: 'scopes_dropped', scopes: dropped });
@@ -297,9 +291,9 @@ function freshLink(
     connectionVersion: connection.version,
     requestedScopes: request.requestedScopes,
     slackUserId: request.slackUserId,
-    expiresAt: deps.now() + 15 * 60 * 1000,
+    expiresAt: deps.now() + LINK_TTL_MS,
   });
-  return `${deps.settings.publicUrl}/connect/${retry.linkToken}`;
+  return setupLinkUrl(deps.settings, retry.linkToken);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Connection } from '../db/connectionsRepo.ts';
 import type { BotError } from '../errors.ts';
-import { type AlertChannel, incidentOf, raiseAlert } from './alerts.ts';
+import { type AlertChannel, alertInBackground } from './alerts.ts';
 import type { FlowDeps } from './deps.ts';
 import {
   describeFailure,
@@ -140,20 +140,6 @@ function readAccessToken(
     expiresAt: connection.accessExpiresAt,
     refreshed,
   };
-}
-
-/**
- * The caller gets its answer now; the alert follows on Slack's time. Only the refresher
- * that moved the connection to `needs_reauth` gets here (the lease makes it one), so
- * the channel hears of it once.
- */
-function alertInBackground(deps: FlowDeps, alerts: AlertChannel, connection: Connection): void {
-  const now = deps.now();
-  const incident = incidentOf(connection, now);
-  if (!incident) return;
-  void raiseAlert(deps, alerts, connection, { ...incident, since: now }).catch((error: unknown) =>
-    deps.logger.error({ err: error, connectionId: connection.id }, 'could not raise the alert'),
-  );
 }
 
 /** Seconds until Okta's announced rate-limit reset, or a default for outages. */

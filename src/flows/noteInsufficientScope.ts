@@ -1,5 +1,5 @@
 import type { Attention, Connection } from '../db/connectionsRepo.ts';
-import { type AlertChannel, incidentOf, raiseAlert } from './alerts.ts';
+import { type AlertChannel, alertInBackground } from './alerts.ts';
 import type { FlowDeps } from './deps.ts';
 
 /** The words stored as the attention reason, shown in the alert's "What broke". */
@@ -56,14 +56,8 @@ export function noteInsufficientScope(
         details: { reason: attention.code, scope: attention.scope },
       });
       const marked = written.connection;
-      const now = deps.now();
-      const incident = incidentOf(marked, now);
-      if (incident) {
-        // The caller gets Okta's refusal now; the alert follows on Slack's time.
-        void raiseAlert(deps, alerts, marked, { ...incident, since: now }).catch((error: unknown) =>
-          deps.logger.error({ err: error, connectionId: marked.id }, 'could not raise the alert'),
-        );
-      }
+      // The caller gets Okta's refusal now; the alert follows on Slack's time.
+      alertInBackground(deps, alerts, marked);
       return marked;
     }
     if (written.code === 'not_found') return connection;

@@ -35,17 +35,15 @@ export function parseInsufficientScope(header: string | null): {
 const oktaErrorBody = z.object({ errorCode: z.string() }).loose();
 
 /**
- * One Management API GET with the connection's bearer token. Network errors, timeouts,
- * 5xx and 429 throw a retryable `BotError`; Okta's refusals come back as values.
+ * A GET to the org with a bearer token, for calls outside openid-client. Network errors,
+ * timeouts, 5xx and 429 throw a retryable `BotError`; any other answer is returned.
  */
-export async function oktaGet(
+export async function bearerGet(
   orgs: OktaOrgs,
   domain: string,
-  accessToken: string,
   path: string,
-): Promise<ManagementAnswer> {
-  if (!path.startsWith('/api/v1/'))
-    throw new BotError('bad_path', 'Only /api/v1/ paths are allowed');
+  accessToken: string,
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(new URL(path, orgs.origin(domain)), {
@@ -61,6 +59,22 @@ export async function oktaGet(
     await response.body?.cancel();
     throw fromStatus(response);
   }
+  return response;
+}
+
+/**
+ * One Management API GET with the connection's bearer token. Network errors, timeouts,
+ * 5xx and 429 throw a retryable `BotError`; Okta's refusals come back as values.
+ */
+export async function oktaGet(
+  orgs: OktaOrgs,
+  domain: string,
+  accessToken: string,
+  path: string,
+): Promise<ManagementAnswer> {
+  if (!path.startsWith('/api/v1/'))
+    throw new BotError('bad_path', 'Only /api/v1/ paths are allowed');
+  const response = await bearerGet(orgs, domain, path, accessToken);
   const text = await response.text();
   let body: unknown = null;
   try {

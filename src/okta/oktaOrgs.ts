@@ -60,14 +60,8 @@ export class OktaOrgs {
     );
     config.timeout = this.timeoutSeconds;
     if (origin.startsWith('http:')) client.allowInsecureRequests(config);
-    const observe = this.onResponse;
-    if (observe) {
-      config[client.customFetch] = async (url, options) => {
-        const response = await fetch(url, options as RequestInit);
-        observe(domain, response);
-        return response;
-      };
-    }
+    const observing = this.observingFetch(domain);
+    if (observing) config[client.customFetch] = observing;
     return config;
   }
 
@@ -89,20 +83,23 @@ export class OktaOrgs {
 
   private async discover(domain: string, origin: string): Promise<client.ServerMetadata> {
     const execute = origin.startsWith('http:') ? [client.allowInsecureRequests] : [];
-    const observe = this.onResponse;
+    const observing = this.observingFetch(domain);
     const config = await client.discovery(new URL(origin), 'discovery', undefined, client.None(), {
       execute,
       timeout: this.timeoutSeconds,
-      ...(observe
-        ? {
-            [client.customFetch]: async (url: string, options: client.CustomFetchOptions) => {
-              const response = await fetch(url, options as RequestInit);
-              observe(domain, response);
-              return response;
-            },
-          }
-        : {}),
+      ...(observing ? { [client.customFetch]: observing } : {}),
     });
     return config.serverMetadata();
+  }
+
+  /** openid-client's fetch, passing every answer of the org to the observer (rate limits). */
+  private observingFetch(domain: string) {
+    const observe = this.onResponse;
+    if (!observe) return undefined;
+    return async (url: string, options: client.CustomFetchOptions) => {
+      const response = await fetch(url, options as RequestInit);
+      observe(domain, response);
+      return response;
+    };
   }
 }

@@ -26,7 +26,7 @@ const API_SCOPE_NAME =
   /^(?:okta(?:\.[A-Za-z][A-Za-z0-9]*)+|ssf(?:\.[A-Za-z][A-Za-z0-9]*)*)\.(?:read|manage|register)(?:\.self)?$/;
 
 /** The OIDC names, plus `device_sso`, which Okta also defines (Native SSO) but the picker leaves out. */
-const OIDC_NAMES: ReadonlySet<string> = new Set([
+export const OIDC_NAMES: ReadonlySet<string> = new Set([
   ...SCOPE_CATALOG.filter((scope) => scope.kind === 'oidc').map((scope) => scope.name),
   'device_sso',
 ]);

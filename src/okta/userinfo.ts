@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { BotError } from '../errors.ts';
-import { parseInsufficientScope } from './managementApi.ts';
-import { fromStatus, mapOktaError } from './mapOktaError.ts';
+import { bearerGet, parseInsufficientScope } from './managementApi.ts';
 import type { OktaOrgs } from './oktaOrgs.ts';
-
-const TIMEOUT_MS = 10_000;
 
 const claims = z
   .object({
@@ -31,21 +28,7 @@ export async function fetchUserinfo(
   domain: string,
   accessToken: string,
 ): Promise<UserinfoAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(new URL('/oauth2/v1/userinfo', orgs.origin(domain)), {
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: 'manual',
-    });
-  } catch (error) {
-    throw mapOktaError(error);
-  }
-  orgs.observe(domain, response);
-  if (response.status === 429 || response.status >= 500) {
-    await response.body?.cancel();
-    throw fromStatus(response);
-  }
+  const response = await bearerGet(orgs, domain, '/oauth2/v1/userinfo', accessToken);
   if (response.status === 401) {
     await response.body?.cancel();
     return { ok: false, code: 'invalid_token', status: 401 };
