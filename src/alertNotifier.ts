@@ -1,9 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import type { Connection } from './db/connectionsRepo.ts';
-import type { AlertChannel, AlertPlace, Incident } from './flows/alerts.ts';
+import type { AlertChannel } from './flows/alerts.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { Notifier } from './slackNotifier.ts';
+import { type Notifier, slackErrorCode } from './slackNotifier.ts';
 import { alertMessage, fixedByReply, resolvedAlertMessage } from './views/alertMessage.ts';
 
 /** Slack errors that mean the channel cannot take the alert: the creator gets a DM instead. */
@@ -13,10 +12,6 @@ const CHANNEL_GONE = new Set([
   'is_archived',
   'restricted_action',
 ]);
-
-function slackErrorCode(error: unknown): string {
-  return (error as { data?: { error?: string } }).data?.error ?? 'request_failed';
-}
 
 /** Posts, edits and resolves alerts in Slack (the flow decides when). */
 export function createAlertChannel(
@@ -31,17 +26,12 @@ export function createAlertChannel(
     metrics?.slackErrors.inc({ code });
     return code;
   };
-  const dmFallback = async (
-    connection: Connection,
-    incident: Incident,
-  ): Promise<AlertPlace | null> => {
-    const place = await notifier.dmPlace(connection.createdBy, alertMessage(connection, incident));
-    return place;
-  };
   return {
     async open(connection, incident) {
-      if (!connection.notifyChannel) return dmFallback(connection, incident);
       const text = alertMessage(connection, incident);
+      // No channel, or one that refuses the post: the creator gets the alert by DM.
+      const dmFallback = () => notifier.dmPlace(connection.createdBy, text);
+      if (!connection.notifyChannel) return dmFallback();
       try {
         const posted = await client.chat.postMessage({
           channel: connection.notifyChannel,
@@ -57,7 +47,7 @@ export function createAlertChannel(
             : 'could not post the alert; sending it to the creator by DM',
         );
       }
-      return dmFallback(connection, incident);
+      return dmFallback();
     },
     async edit(connection, place, incident) {
       try {

@@ -14,6 +14,11 @@ export interface Notifier {
   dmPlace(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string } | null>;
 }
 
+/** The Web API's error code of a failed call (`channel_not_found`, …), or `request_failed`. */
+export function slackErrorCode(error: unknown): string {
+  return (error as { data?: { error?: string } }).data?.error ?? 'request_failed';
+}
+
 export function createNotifier(
   client: webApi.WebClient,
   logger: Logger,
@@ -36,9 +41,7 @@ export function createNotifier(
       });
       return posted.ts ? { channel, ts: posted.ts } : null;
     } catch (error) {
-      metrics?.slackErrors.inc({
-        code: (error as { data?: { error?: string } }).data?.error ?? 'request_failed',
-      });
+      metrics?.slackErrors.inc({ code: slackErrorCode(error) });
       logger.error({ err: error, userId }, 'could not send a DM');
       return null;
     }

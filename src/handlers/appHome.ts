@@ -4,7 +4,6 @@ import { ACTION } from '../views/ids.ts';
 import { refusalMessage } from '../views/notices.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
-import type { HomeRefresher } from './homeRefresher.ts';
 import { openCreateWizard } from './openCreateWizard.ts';
 import { blockActionsBody, teamKeyOf } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
@@ -31,7 +30,8 @@ const appHomeOpenedBody = z
  * Previous / Next and *New connection* work from it. Opening the tab is not an attempt to
  * change anything, so a refusal there is not audited (a button click still is).
  */
-export function registerAppHome(app: App, deps: HandlerDeps, home: HomeRefresher): void {
+export function registerAppHome(app: App, deps: HandlerDeps): void {
+  const { home } = deps;
   app.event('app_home_opened', async ({ body }) => {
     const parsed = appHomeOpenedBody.safeParse(body);
     if (!parsed.success || (parsed.data.event.tab ?? 'home') !== 'home') return;

@@ -30,7 +30,7 @@ export function registerCommand(app: App, deps: HandlerDeps): void {
     const teamId = commandTeamKey(command);
     const { word, name } = parseCommandText(command.text);
     const known = word === '' || word === 'new' || word === 'list' || NEEDS_NAME.has(word);
-    if (!known || word === 'help' || (NEEDS_NAME.has(word) && name === '')) {
+    if (!known || (NEEDS_NAME.has(word) && name === '')) {
       await ack(helpMessage());
       return;
     }

@@ -46,7 +46,7 @@ export async function runConnectionTest(
       next: 'Try again in a minute; if it keeps failing, ask whoever runs the bot to check its logs.',
     });
   }
-  deps.home?.refresh(input.teamId);
+  deps.home.refresh(input.teamId);
   await deliver(message);
 }
 

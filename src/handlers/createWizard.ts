@@ -216,7 +216,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
       }),
     );
     const { link } = started;
-    deps.home?.refresh(teamId);
+    deps.home.refresh(teamId);
     await sendSetupLink(deps, userId, link, 'create', scopes.unknown);
   });
 

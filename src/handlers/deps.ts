@@ -13,9 +13,6 @@ export interface HandlerDeps {
   alerts: AlertChannel;
   audit: AuditRepo;
   logger: Logger;
-  /**
-   * Keeps open Home tabs current. The composition root shares one with the callback and
-   * the sweep; without it, `registerHandlers` makes one for the handlers alone.
-   */
-  home?: HomeRefresher;
+  /** Keeps open Home tabs current; shared with the callback and the sweep. */
+  home: HomeRefresher;
 }

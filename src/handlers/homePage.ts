@@ -1,8 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { FlowDeps } from '../flows/deps.ts';
-import { HOME_PAGE_SIZE, type HomeGroup, homeView } from '../views/homeView.ts';
-
-const GROUPS: readonly HomeGroup[] = ['needs_reauth', 'attention', 'failed', 'pending', 'active'];
+import { GROUP_ORDER, HOME_PAGE_SIZE, type HomeGroup, homeView } from '../views/homeView.ts';
 
 /**
  * One page (1-based, clamped) of the team's Home tab. The database sorts by the Home
@@ -15,7 +13,7 @@ export function homePage(
 ): { page: number; view: types.HomeView } {
   const ranks = flows.connections.countHomeGroups(teamId);
   const counts = Object.fromEntries(
-    GROUPS.map((group, rank) => [group, ranks[rank] ?? 0]),
+    GROUP_ORDER.map((group, rank) => [group, ranks[rank] ?? 0]),
   ) as Record<HomeGroup, number>;
   const total = ranks.reduce((sum, n) => sum + n, 0);
   const pageCount = Math.max(1, Math.ceil(total / HOME_PAGE_SIZE));

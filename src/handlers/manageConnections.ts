@@ -149,7 +149,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
         // The connection stops being refreshed until reauthorized: its channel hears why.
         const incident = incidentOf(link.connection, deps.flows.now());
         if (incident) await raiseAlert(deps.flows, deps.alerts, link.connection, incident);
-        deps.home?.refresh(teamId);
+        deps.home.refresh(teamId);
       }
       await sendSetupLink(deps, userId, link, 'reauthorize', scopes.unknown);
     });
@@ -172,7 +172,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
       }),
     );
     const outcome = await deleteConnection(deps.flows, { teamId, actor: userId, connectionId });
-    if (outcome.ok) deps.home?.refresh(teamId);
+    if (outcome.ok) deps.home.refresh(teamId);
     await deps.notifier.dm(
       userId,
       simpleNotice(

@@ -32,7 +32,8 @@ const CONNECTION_TEXT_MAX = 900;
 /** What the Home tab groups by, needs-attention first. */
 export type HomeGroup = 'needs_reauth' | 'attention' | 'failed' | 'pending' | 'active';
 
-const GROUP_ORDER: readonly HomeGroup[] = [
+/** The Home tab's groups in their order; the database ranks rows the same way. */
+export const GROUP_ORDER: readonly HomeGroup[] = [
   'needs_reauth',
   'attention',
   'failed',

@@ -47,8 +47,6 @@ export function callbackRoute(
       void settled.catch((error: unknown) =>
         flows.logger.warn({ err: error }, 'could not update the alert'),
       );
-    }
-    if (outcome.ok) {
       const { connection } = outcome;
       return sendPage(
         res,
