@@ -166,7 +166,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     gate,
     sleep,
     onNeedsReauth: async (connection) => {
-      const incident = incidentOf(connection, now());
+      const incident = incidentOf(connection);
       if (incident) await raiseAlert(flows, alerts, connection, { ...incident, since: now() });
       home.refresh(connection.teamId);
     },

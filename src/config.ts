@@ -47,7 +47,7 @@ export type ConfigResult =
   | { ok: true; config: Config; warnings: string[] }
   | { ok: false; problems: string[] };
 
-export const README_CONFIG_POINTER = 'See "Configuration" in README.md for every variable.';
+const README_CONFIG_POINTER = 'See "Configuration" in README.md for every variable.';
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;

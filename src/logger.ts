@@ -56,7 +56,7 @@ const step = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `
  * Redaction is the second line of defence: code never logs a whole row, request or token
  * response, and opened secrets are not enumerable (`secretBag`).
  */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   ...[...SECRET_FIELDS, ...SECRET_HEADERS].flatMap((name) => [
     step(name).replace(/^\./, ''),
     `*${step(name)}`,

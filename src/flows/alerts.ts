@@ -88,7 +88,7 @@ export function alertInBackground(
   connection: Connection,
 ): void {
   const now = deps.now();
-  const incident = incidentOf(connection, now);
+  const incident = incidentOf(connection);
   if (!incident) return;
   void raiseAlert(deps, alerts, connection, { ...incident, since: now }).catch((error: unknown) =>
     deps.logger.error({ err: error, connectionId: connection.id }, 'could not raise the alert'),
@@ -96,13 +96,13 @@ export function alertInBackground(
 }
 
 /** The incident a connection's current state describes, if any. */
-export function incidentOf(connection: Connection, now: number): Incident | null {
+export function incidentOf(connection: Connection): Incident | null {
   if (connection.status === 'needs_reauth') {
     return {
       kind: 'needs_reauth',
       code: connection.statusCode ?? 'needs_reauth',
       text: connection.statusText ?? 'The connection needs reauthorization.',
-      since: connection.updatedAt ?? now,
+      since: connection.updatedAt,
     };
   }
   if (connection.status === 'active' && connection.attention) {
@@ -111,7 +111,7 @@ export function incidentOf(connection: Connection, now: number): Incident | null
       code: connection.attention.code,
       text: connection.attention.text ?? '',
       ...(connection.attention.scope ? { scope: connection.attention.scope } : {}),
-      since: connection.updatedAt ?? now,
+      since: connection.updatedAt,
     };
   }
   return null;

@@ -28,7 +28,7 @@ export type RefreshOutcome =
  * refresh never finished (its lease was left behind), which with refresh token rotation
  * explains an `invalid_grant` better than anything an admin did.
  */
-export function refusalText(code: string, interrupted = false): string {
+function refusalText(code: string, interrupted = false): string {
   if (code === 'invalid_grant' && interrupted) {
     return 'Okta refused the refresh token (invalid or expired), most likely because the bot stopped in the middle of a refresh: Okta had already replaced the token, the new one was never saved, and the old one was used again after Okta’s grace period, so Okta revoked all of the connection’s tokens (refresh token rotation).';
   }

@@ -1,7 +1,7 @@
 import { parseOktaDomain } from '../okta/parseOktaDomain.ts';
 import type { FlowDeps } from './deps.ts';
 
-export const NICKNAME_MAX = 40;
+const NICKNAME_MAX = 40;
 
 export interface DetailsInput {
   teamId: string;
@@ -27,7 +27,7 @@ const TOKEN_SHAPE = /^(?:eyJ[\w-]*\.[\w-]*\.|v1\.[0-9a-f]{16}\.)/i;
 /** Okta client IDs are like 0oa1b2c3d4E5f6G7h8i9; apps made through the API may differ a little. */
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{4,100}$/;
 
-export function checkNickname(
+function checkNickname(
   raw: string,
 ): { ok: true; nickname: string } | { ok: false; message: string } {
   const nickname = raw.normalize('NFC').trim().replace(/\s+/g, ' ');

@@ -12,7 +12,7 @@ import { commandTeamKey, slashCommandBody } from './payloads.ts';
 export const COMMAND = '/okta-connect';
 
 /** `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | delete NAME | help]`. */
-export function parseCommandText(text: string): { word: string; name: string } {
+function parseCommandText(text: string): { word: string; name: string } {
   const [word = '', ...rest] = text.trim().split(/\s+/);
   return { word: word.toLowerCase(), name: rest.join(' ').trim() };
 }

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { FlowDeps } from '../flows/deps.ts';
 import { GROUP_ORDER, HOME_PAGE_SIZE, type HomeGroup, homeView } from '../views/homeView.ts';
+import { pageWindow } from './pageWindow.ts';
 
 /**
  * One page (1-based, clamped) of the team's Home tab. The database sorts by the Home
@@ -16,15 +17,11 @@ export function homePage(
     GROUP_ORDER.map((group, rank) => [group, ranks[rank] ?? 0]),
   ) as Record<HomeGroup, number>;
   const total = ranks.reduce((sum, n) => sum + n, 0);
-  const pageCount = Math.max(1, Math.ceil(total / HOME_PAGE_SIZE));
-  const current = Math.min(Math.max(1, Math.trunc(page) || 1), pageCount);
+  const { page: current, pageCount, limit, offset } = pageWindow(total, HOME_PAGE_SIZE, page);
   return {
     page: current,
     view: homeView({
-      connections: flows.connections.listForHome(teamId, {
-        limit: HOME_PAGE_SIZE,
-        offset: (current - 1) * HOME_PAGE_SIZE,
-      }),
+      connections: flows.connections.listForHome(teamId, { limit, offset }),
       page: current,
       pageCount,
       counts,

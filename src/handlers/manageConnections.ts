@@ -147,7 +147,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
       );
       if (editing) {
         // The connection stops being refreshed until reauthorized: its channel hears why.
-        const incident = incidentOf(link.connection, deps.flows.now());
+        const incident = incidentOf(link.connection);
         if (incident) await raiseAlert(deps.flows, deps.alerts, link.connection, incident);
         deps.home.refresh(teamId);
       }

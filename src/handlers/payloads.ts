@@ -21,7 +21,7 @@ export type StateValues = z.infer<typeof stateValues>;
 
 const idLike = z.string().min(1).max(64);
 
-export const viewPayload = z
+const viewPayload = z
   .object({
     id: idLike,
     hash: z.string().max(200).optional(),

@@ -104,7 +104,7 @@ export async function exchangeCode(
 }
 
 /** Revokes one token at `/oauth2/v1/revoke`; Okta answers 200 even for unknown tokens. */
-export async function revokeToken(
+async function revokeToken(
   orgs: OktaOrgs,
   input: AppRef & { clientSecret: string; token: string; hint: 'access_token' | 'refresh_token' },
 ): Promise<void> {

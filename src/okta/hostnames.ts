@@ -1,5 +1,5 @@
 /** RFC 1035: a label is at most 63 octets, a whole name at most 253 in text form. */
-export const MAX_LABEL_LENGTH = 63;
+const MAX_LABEL_LENGTH = 63;
 export const MAX_HOST_LENGTH = 253;
 
 /** Letters, digits and inner hyphens only: the "LDH" rule of RFC 1123 (no underscores). */

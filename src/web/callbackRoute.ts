@@ -40,7 +40,7 @@ export function callbackRoute(
     if (outcome.ok) {
       // Fire and forget like the DM: the page does not wait for Slack. A scope still
       // missing keeps the alert open, edited to say so; otherwise it is resolved.
-      const incident = incidentOf(outcome.connection, flows.now());
+      const incident = incidentOf(outcome.connection);
       const settled = incident
         ? raiseAlert(flows, alerts, outcome.connection, incident)
         : resolveAlert(flows, alerts, outcome.connection, outcome.slackUserId);

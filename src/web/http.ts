@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PageResponse } from './pages/page.ts';
 
 /** Form bodies of the bot's pages are tiny; anything larger is refused with 413. */
-export const FORM_BODY_LIMIT_BYTES = 16 * 1024;
+const FORM_BODY_LIMIT_BYTES = 16 * 1024;
 
 export class BodyTooLarge extends Error {}
 

@@ -25,7 +25,7 @@ import { renderSetupPage } from './pages/renderSetupPage.ts';
 import { problemPage } from './problemPages.ts';
 
 /** Double-submit token for the setup form, scoped to the setup pages. */
-export const CSRF_COOKIE = 'okc_csrf';
+const CSRF_COOKIE = 'okc_csrf';
 /**
  * Ties the Okta callback to the browser that posted the secret. SameSite=Lax, not
  * Strict: the callback is a cross-site top-level navigation from Okta, and Strict
