@@ -1,12 +1,10 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { ACTION } from '../views/ids.ts';
-import { refusalMessage } from '../views/notices.ts';
 import type { HandlerDeps } from './deps.ts';
-import { guard } from './guard.ts';
+import { allowClick } from './guard.ts';
 import { openCreateWizard } from './openCreateWizard.ts';
-import { blockActionsBody, teamKeyOf } from './payloads.ts';
-import { replyTo } from './replyTo.ts';
+import { readClick } from './payloads.ts';
 
 const idLike = z.string().min(1).max(64);
 
@@ -43,24 +41,18 @@ export function registerAppHome(app: App, deps: HandlerDeps): void {
 
   app.action(ACTION.homePage, async ({ ack, body }) => {
     await ack();
-    const parsed = blockActionsBody.safeParse(body);
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    if (!parsed.success || !teamId) return;
-    const page = Number.parseInt(parsed.data.actions[0]?.value ?? '1', 10);
-    await home.show({ teamId, userId: parsed.data.user.id }, page);
+    const click = readClick(body);
+    if (!click) return;
+    const page = Number.parseInt(click.data.actions[0]?.value ?? '1', 10);
+    await home.show({ teamId: click.teamId, userId: click.userId }, page);
   });
 
   app.action(ACTION.homeNew, async ({ ack, body, client, respond }) => {
     await ack();
-    const parsed = blockActionsBody.safeParse(body);
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    if (!parsed.success || !teamId || !parsed.data.trigger_id) return;
-    const userId = parsed.data.user.id;
-    const allowed = await guard(deps, { teamId, userId }, 'home: new connection');
-    if (!allowed.ok) {
-      await replyTo(deps, { userId, body, respond }, refusalMessage(allowed.code));
-      return;
-    }
-    await openCreateWizard(deps, client, { triggerId: parsed.data.trigger_id, channelId: null });
+    const click = readClick(body);
+    const triggerId = click?.data.trigger_id;
+    if (!click || !triggerId) return;
+    if (!(await allowClick(deps, { ...click, body, respond }, 'home: new connection'))) return;
+    await openCreateWizard(deps, client, { triggerId, channelId: null });
   });
 }

@@ -3,11 +3,11 @@ import { type TestOutcome, testConnection } from '../flows/testConnection.ts';
 import type { SlackMessage } from '../views/blocks.ts';
 import { ACTION } from '../views/ids.ts';
 import { escapeValue } from '../views/mrkdwn.ts';
-import { refusalMessage, simpleNotice } from '../views/notices.ts';
+import { simpleNotice } from '../views/notices.ts';
 import { type TestResult, testResultMessage } from '../views/testResultMessage.ts';
 import type { HandlerDeps } from './deps.ts';
-import { guard } from './guard.ts';
-import { blockActionsBody, teamKeyOf } from './payloads.ts';
+import { allowClick } from './guard.ts';
+import { readClick } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
 
 /** What the slash command answers at once: the calls to Okta take longer than Slack's 3 s. */
@@ -92,19 +92,14 @@ function toResult(outcome: TestOutcome): TestResult {
 export function registerConnectionTest(app: App, deps: HandlerDeps): void {
   app.action(ACTION.connTest, async ({ ack, body, respond }) => {
     await ack();
-    const parsed = blockActionsBody.safeParse(body);
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    if (!parsed.success || !teamId) return;
-    const userId = parsed.data.user.id;
+    const click = readClick(body);
+    if (!click) return;
+    const { teamId, userId } = click;
     const who = { userId, body, respond };
-    const allowed = await guard(deps, { teamId, userId }, 'button test');
-    if (!allowed.ok) {
-      await replyTo(deps, who, refusalMessage(allowed.code));
-      return;
-    }
+    if (!(await allowClick(deps, { teamId, ...who }, 'button test'))) return;
     await runConnectionTest(
       deps,
-      { teamId, userId, connectionId: parsed.data.actions[0]?.value ?? '' },
+      { teamId, userId, connectionId: click.data.actions[0]?.value ?? '' },
       (message) => replyTo(deps, who, message),
     );
   });

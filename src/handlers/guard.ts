@@ -1,4 +1,7 @@
+import type { RespondFn } from '@slack/bolt';
+import { refusalMessage } from '../views/notices.ts';
 import type { HandlerDeps } from './deps.ts';
+import { replyTo } from './replyTo.ts';
 
 /**
  * The permission check every command, button and submission goes through. A refusal
@@ -19,4 +22,18 @@ export async function guard(
   });
   deps.logger.info({ userId: who.userId, attempted, reason: result.code }, 'refused a non-admin');
   return result;
+}
+
+/**
+ * The permission check of a click: a refusal is also answered to the person who clicked
+ * (in the conversation, or by DM from the Home tab). Returns whether to go on.
+ */
+export async function allowClick(
+  deps: HandlerDeps,
+  who: { teamId: string; userId: string; body: unknown; respond: RespondFn | undefined },
+  attempted: string,
+): Promise<boolean> {
+  const allowed = await guard(deps, who, attempted);
+  if (!allowed.ok) await replyTo(deps, who, refusalMessage(allowed.code));
+  return allowed.ok;
 }

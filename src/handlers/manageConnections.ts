@@ -6,12 +6,12 @@ import { startReauthorization } from '../flows/startReauthorization.ts';
 import { utcTime } from '../views/formatTime.ts';
 import { ACTION, CALLBACK } from '../views/ids.ts';
 import { failureMessage } from '../views/messages.ts';
-import { checkDmView, noticeView, refusalMessage, simpleNotice } from '../views/notices.ts';
+import { checkDmView, noticeView, simpleNotice } from '../views/notices.ts';
 import type { HandlerDeps } from './deps.ts';
-import { guard } from './guard.ts';
+import { allowClick, guard } from './guard.ts';
 import { listPage } from './listPage.ts';
 import { type ConnectionModalKind, openConnectionModal } from './openConnectionModal.ts';
-import { blockActionsBody, teamKeyOf, viewSubmissionBody } from './payloads.ts';
+import { readClick, teamKeyOf, viewSubmissionBody } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
 import { readScopeChoice } from './scopeChoice.ts';
 import { sendSetupLink } from './sendSetupLink.ts';
@@ -68,41 +68,32 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
   for (const [actionId, kind] of Object.entries(BUTTON_MODAL)) {
     app.action(actionId, async ({ ack, body, client, respond }) => {
       await ack();
-      const parsed = blockActionsBody.safeParse(body);
-      const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-      if (!parsed.success || !teamId || !parsed.data.trigger_id) return;
-      const userId = parsed.data.user.id;
-      const allowed = await guard(deps, { teamId, userId }, `button ${kind}`);
+      const click = readClick(body);
+      const triggerId = click?.data.trigger_id;
+      if (!click || !triggerId) return;
+      const { teamId, userId } = click;
       const who = { userId, body, respond };
-      if (!allowed.ok) {
-        await replyTo(deps, who, refusalMessage(allowed.code));
-        return;
-      }
+      if (!(await allowClick(deps, { teamId, ...who }, `button ${kind}`))) return;
       const connection = deps.flows.connections.findById(
         teamId,
-        parsed.data.actions[0]?.value ?? '',
+        click.data.actions[0]?.value ?? '',
       );
       if (!connection) {
         await replyTo(deps, who, simpleNotice(failureMessage('connection_gone')));
         return;
       }
-      await openConnectionModal(deps, client, {
-        kind,
-        triggerId: parsed.data.trigger_id,
-        connection,
-      });
+      await openConnectionModal(deps, client, { kind, triggerId, connection });
     });
   }
 
   app.action(ACTION.listPage, async ({ ack, body, respond }) => {
     await ack();
-    const parsed = blockActionsBody.safeParse(body);
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    if (!parsed.success || !teamId) return;
-    const allowed = await guard(deps, { teamId, userId: parsed.data.user.id }, 'list page');
+    const click = readClick(body);
+    if (!click) return;
+    const allowed = await guard(deps, click, 'list page');
     if (!allowed.ok) return;
-    const page = Number.parseInt(parsed.data.actions[0]?.value ?? '1', 10);
-    await respond({ replace_original: true, ...listPage(deps, teamId, page) });
+    const page = Number.parseInt(click.data.actions[0]?.value ?? '1', 10);
+    await respond({ replace_original: true, ...listPage(deps, click.teamId, page) });
   });
 
   for (const [callbackId, editing] of [

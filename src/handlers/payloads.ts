@@ -88,6 +88,14 @@ export const slashCommandBody = z
  * Connections belong to the workspace the request came from; an org-wide install
  * (Enterprise Grid) has no team on view payloads and is keyed by the enterprise.
  */
+/** A click (block_actions) with the workspace it came from; null when the payload is not one. */
+export function readClick(body: unknown) {
+  const parsed = blockActionsBody.safeParse(body);
+  const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+  if (!parsed.success || !teamId) return null;
+  return { data: parsed.data, teamId, userId: parsed.data.user.id };
+}
+
 export function teamKeyOf(body: {
   team?: { id: string } | null;
   user?: { team_id?: string | null };
