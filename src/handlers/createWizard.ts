@@ -4,8 +4,7 @@ import { startConnection } from '../flows/startConnection.ts';
 import { carriedDetailsHold, validateDetails } from '../flows/validateDetails.ts';
 import { detailsStepView } from '../views/detailsStep.ts';
 import { ACTION, CALLBACK, INPUT, PREREQ } from '../views/ids.ts';
-import { failureMessage } from '../views/messages.ts';
-import { checkDmView, noticeView } from '../views/notices.ts';
+import { checkDmView, noticeView, refusalView } from '../views/notices.ts';
 import { orgStepView } from '../views/orgStep.ts';
 import { permissionsStepView } from '../views/permissionsStep.ts';
 import type { HandlerDeps } from './deps.ts';
@@ -36,11 +35,6 @@ const restart = () => ({
   }),
 });
 
-const refused = (code: 'not_allowed' | 'role_unknown') => ({
-  response_action: 'update' as const,
-  view: noticeView(failureMessage(code)),
-});
-
 /**
  * The create wizard (design §5): target org and prerequisites → details → permissions →
  * a pending connection and a DM with the setup link. Each step re-checks permission; field
@@ -49,6 +43,21 @@ const refused = (code: 'not_allowed' | 'role_unknown') => ({
 export function registerCreateWizard(app: App, deps: HandlerDeps): void {
   const rememberSubmission = createSubmissionMemory();
   const { settings } = deps.flows;
+
+  /**
+   * The common start of the first two steps: the payload and the wizard's state read
+   * (a damaged one restarts), the permission checked. Returns the answer to give at
+   * once, or what the step needs.
+   */
+  async function openStep(body: unknown, attempted: string) {
+    const parsed = viewSubmissionBody.safeParse(body);
+    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
+    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    if (!parsed.success || !state || !teamId) return { answer: restart() } as const;
+    const allowed = await guard(deps, { teamId, userId: parsed.data.user.id }, attempted);
+    if (!allowed.ok) return { answer: refusalView(allowed.code) } as const;
+    return { state, teamId, values: parsed.data.view.state.values } as const;
+  }
 
   app.action(INPUT.orgKind, async ({ ack, body, client }) => {
     await ack();
@@ -73,13 +82,9 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
   });
 
   app.view(CALLBACK.connectOrg, async ({ ack, body }) => {
-    const parsed = viewSubmissionBody.safeParse(body);
-    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    if (!parsed.success || !state || !teamId) return ack(restart());
-    const allowed = await guard(deps, { teamId, userId: parsed.data.user.id }, 'create: org step');
-    if (!allowed.ok) return ack(refused(allowed.code));
-    const values = parsed.data.view.state.values;
+    const step = await openStep(body, 'create: org step');
+    if ('answer' in step) return ack(step.answer);
+    const { state, values } = step;
     const ticked = optionValues(values, INPUT.prereqs);
     if (!ALL_PREREQS.every((prereq) => ticked.includes(prereq))) {
       return ack({
@@ -111,17 +116,9 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
   });
 
   app.view(CALLBACK.connectDetails, async ({ ack, body }) => {
-    const parsed = viewSubmissionBody.safeParse(body);
-    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    if (!parsed.success || !state || !teamId) return ack(restart());
-    const allowed = await guard(
-      deps,
-      { teamId, userId: parsed.data.user.id },
-      'create: details step',
-    );
-    if (!allowed.ok) return ack(refused(allowed.code));
-    const values = parsed.data.view.state.values;
+    const step = await openStep(body, 'create: details step');
+    if ('answer' in step) return ack(step.answer);
+    const { state, teamId, values } = step;
     const details = validateDetails(deps.flows, {
       teamId,
       orgKind: state.orgKind,
@@ -183,7 +180,7 @@ export function registerCreateWizard(app: App, deps: HandlerDeps): void {
     const replay = await rememberSubmission(parsed.data.view.id);
     if (replay.seen) return ack(replay.response);
     const allowed = await guard(deps, { teamId, userId }, 'create: permissions step');
-    if (!allowed.ok) return ack(replay.settle(refused(allowed.code)));
+    if (!allowed.ok) return ack(replay.settle(refusalView(allowed.code)));
     const values = parsed.data.view.state.values;
     const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
     if (!scopes.ok)

@@ -6,7 +6,7 @@ import { startReauthorization } from '../flows/startReauthorization.ts';
 import { utcTime } from '../views/formatTime.ts';
 import { ACTION, CALLBACK } from '../views/ids.ts';
 import { failureMessage } from '../views/messages.ts';
-import { checkDmView, noticeView, simpleNotice } from '../views/notices.ts';
+import { checkDmView, noticeView, refusalView, simpleNotice } from '../views/notices.ts';
 import type { HandlerDeps } from './deps.ts';
 import { allowClick, guard } from './guard.ts';
 import { listPage } from './listPage.ts';
@@ -54,12 +54,7 @@ export function registerManageConnections(app: App, deps: HandlerDeps): void {
     if (replay.seen) return { answer: replay.response } as const;
     const allowed = await guard(deps, { teamId, userId }, attempted);
     if (!allowed.ok) {
-      return {
-        answer: replay.settle({
-          response_action: 'update',
-          view: noticeView(failureMessage(allowed.code)),
-        }),
-      } as const;
+      return { answer: replay.settle(refusalView(allowed.code)) } as const;
     }
     return { teamId, connectionId, userId, replay, values: parsed.data.view.state.values } as const;
   }

@@ -70,6 +70,11 @@ export function simpleNotice(msg: AdminMessage): SlackMessage {
 }
 
 /** Why someone may not manage connections (or why the bot could not tell). */
+/** A modal answer refusing someone who may not manage connections. */
+export function refusalView(code: 'not_allowed' | 'role_unknown') {
+  return { response_action: 'update' as const, view: noticeView(failureMessage(code)) };
+}
+
 export function refusalMessage(code: 'not_allowed' | 'role_unknown'): SlackMessage {
   return simpleNotice(failureMessage(code));
 }
