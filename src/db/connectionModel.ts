@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { KeyRing } from '../crypto.ts';
 import { parseRow, scopeListColumn } from './rowParsing.ts';
-import { CONNECTION_STATUSES, type connections, ORG_KINDS, SCOPE_MODES } from './schema.ts';
+import { CONNECTION_STATUSES, connections, ORG_KINDS, SCOPE_MODES } from './schema.ts';
+import { sealColumn } from './sealedColumns.ts';
 
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 export type OrgKind = (typeof ORG_KINDS)[number];
@@ -15,6 +18,24 @@ export const CONNECTION_SECRET_COLUMNS = {
   accessToken: 'access_token',
   refreshToken: 'refresh_token',
 } as const satisfies Record<ConnectionSecretName, string>;
+
+/**
+ * Not deleted: what a team sees. Written as literal SQL, not `ne()`, which binds 'deleted'
+ * as a parameter: SQLite can use the partial unique index on (team_id, nickname_key) only
+ * by looking at that value, so it prepares the statement again each time the value is
+ * bound, which undoes `prepareReads` (25 µs a lookup instead of 3).
+ */
+export const live = sql`${connections.status} <> 'deleted'`;
+
+/** Seals one of a connection's secrets, bound to its column and row. */
+export function sealConnectionSecret(
+  ring: KeyRing,
+  name: ConnectionSecretName,
+  id: string,
+  value: string,
+): string {
+  return sealColumn(ring, 'connections', CONNECTION_SECRET_COLUMNS[name], id, value);
+}
 
 /** "Needs attention while still working", e.g. Insufficient Scope for `okta.logs.read`. */
 export interface Attention {

@@ -1,18 +1,18 @@
-import { and, eq, ne, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { KeyRing } from '../crypto.ts';
 import type { Clock } from './clock.ts';
 import {
   type Attention,
-  CONNECTION_SECRET_COLUMNS,
   type ConnectionSecretName,
+  live,
   type ScopeMode,
+  sealConnectionSecret,
   toConnection,
   type WriteResult,
 } from './connectionModel.ts';
 import type { Db } from './openDatabase.ts';
 import { authRequests, connections } from './schema.ts';
-import { sealColumn } from './sealedColumns.ts';
 
 export interface Authorization {
   grantedScopes: readonly string[];
@@ -32,9 +32,6 @@ export interface Authorization {
   scopes?: { scopeMode: ScopeMode; requestedScopes: readonly string[] };
 }
 
-/** Not deleted: a deleted connection never changes again. */
-const live = ne(connections.status, 'deleted');
-
 /** `then` for an active connection, else the column's current value. */
 const ifActive = (then: SQL, current: SQLiteColumn) =>
   sql`CASE WHEN ${connections.status} = 'active' THEN ${then} ELSE ${current} END`;
@@ -42,7 +39,7 @@ const ifActive = (then: SQL, current: SQLiteColumn) =>
 /** The status machine of design §5, one conditional write per transition. */
 export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Clock) {
   const sealFor = (name: ConnectionSecretName, id: string, value: string) =>
-    sealColumn(ring, 'connections', CONNECTION_SECRET_COLUMNS[name], id, value);
+    sealConnectionSecret(ring, name, id, value);
 
   /**
    * A conditional update of a live row that returns the new row. Admin-visible changes

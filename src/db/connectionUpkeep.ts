@@ -1,15 +1,15 @@
-import { and, asc, eq, gt, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { KeyRing } from '../crypto.ts';
 import type { Clock } from './clock.ts';
 import {
-  CONNECTION_SECRET_COLUMNS,
   type Connection,
   type ConnectionSecretName,
+  live,
+  sealConnectionSecret,
   toConnection,
 } from './connectionModel.ts';
 import type { Db } from './openDatabase.ts';
 import { connections } from './schema.ts';
-import { sealColumn } from './sealedColumns.ts';
 
 /**
  * How long a refresh lease lasts. It must outlast one refresh call with its timeout and
@@ -42,7 +42,7 @@ export interface DueOptions {
  */
 export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
   const sealFor = (name: ConnectionSecretName, id: string, value: string) =>
-    sealColumn(ring, 'connections', CONNECTION_SECRET_COLUMNS[name], id, value);
+    sealConnectionSecret(ring, name, id, value);
   const active = eq(connections.status, 'active');
   const leaseFree = (now: number) =>
     or(isNull(connections.leaseOwner), lte(connections.leaseExpiresAt, now));
@@ -172,7 +172,7 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
       const now = clock();
       db.update(connections)
         .set({ lastCheckedAt: now, failureCount: 0, failingSince: null, updatedAt: now })
-        .where(and(eq(connections.id, id), ne(connections.status, 'deleted')))
+        .where(and(eq(connections.id, id), live))
         .run();
     },
 
@@ -192,7 +192,7 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
           failingSince: sql`coalesce(${connections.failingSince}, ${now})`,
           updatedAt: now,
         })
-        .where(and(eq(connections.id, id), ne(connections.status, 'deleted')))
+        .where(and(eq(connections.id, id), live))
         .returning({ failureCount: connections.failureCount })
         .get();
       return row?.failureCount ?? null;
