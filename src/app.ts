@@ -24,6 +24,7 @@ import { OktaOrgs } from './okta/oktaOrgs.ts';
 import { RateGate } from './okta/rateGate.ts';
 import { requestContext } from './requestContext.ts';
 import { slackDirectory } from './slackDirectory.ts';
+import { createSlackFetch } from './slackFetch.ts';
 import { createNotifier } from './slackNotifier.ts';
 import { apiRoutes } from './web/api/apiRoutes.ts';
 import { callbackRoute } from './web/callbackRoute.ts';
@@ -93,7 +94,9 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   };
 
   const logger = boltLogger(deps.logger);
+  const slackHttp = createSlackFetch();
   const clientOptions = {
+    fetch: slackHttp.fetch,
     slackApiUrl: config.slack.apiUrl,
     logger,
     // A modal must open within the trigger's 3 seconds: a few quick retries, not the
@@ -225,6 +228,8 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       // other connections while this process finishes what it has.
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
       await Promise.all([web.close(graceMs), health.stop(graceMs)]);
+      // After the requests and the sweep step: they may still post to Slack.
+      await slackHttp.close();
     },
   };
 }
