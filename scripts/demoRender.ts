@@ -31,7 +31,11 @@ function element(el: Json): string {
     case 'plain_text_input':
       return `  [ ${typeof el.initial_value === 'string' ? el.initial_value : '________'} ]`;
     case 'multi_static_select':
-      return `  [ pick scopes ▾ ] (${((el.option_groups as Json[]) ?? []).length} groups)`;
+      return `  [ pick ▾ ] (${((el.option_groups as Json[]) ?? []).length} groups)`;
+    case 'multi_external_select': {
+      const chosen = ((el.initial_options as Json[]) ?? []).map((o) => text(o.text));
+      return `  [ ${text(el.placeholder)} ▾ ]${chosen.length > 0 ? ` (chosen: ${chosen.join(', ')})` : ''}`;
+    }
     case 'conversations_select':
       return '  [ # channel ▾ ]';
     default:

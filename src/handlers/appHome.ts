@@ -1,8 +1,8 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { ACTION } from '../views/ids.ts';
 import type { HandlerDeps } from './deps.ts';
 import { allowClick } from './guard.ts';
+import type { Listeners } from './listeners.ts';
 import { openCreateWizard } from './openCreateWizard.ts';
 import { readClick } from './payloads.ts';
 
@@ -28,7 +28,7 @@ const appHomeOpenedBody = z
  * Previous / Next and *New connection* work from it. Opening the tab is not an attempt to
  * change anything, so a refusal there is not audited (a button click still is).
  */
-export function registerAppHome(app: App, deps: HandlerDeps): void {
+export function registerAppHome(app: Listeners, deps: HandlerDeps): void {
   const { home } = deps;
   app.event('app_home_opened', async ({ body }) => {
     const parsed = appHomeOpenedBody.safeParse(body);

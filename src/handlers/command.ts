@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import { helpMessage } from '../views/helpMessage.ts';
 import { notFoundMessage, refusalMessage } from '../views/notices.ts';
 import { runConnectionTest, testingMessage } from './connectionTest.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
+import type { Listeners } from './listeners.ts';
 import { listPage } from './listPage.ts';
 import { openConnectionModal } from './openConnectionModal.ts';
 import { openCreateWizard } from './openCreateWizard.ts';
@@ -19,7 +19,7 @@ function parseCommandText(text: string): { word: string; name: string } {
 
 const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete']);
 
-export function registerCommand(app: App, deps: HandlerDeps): void {
+export function registerCommand(app: Listeners, deps: HandlerDeps): void {
   app.command(COMMAND, async ({ ack, body, client, respond }) => {
     const parsed = slashCommandBody.safeParse(body);
     if (!parsed.success) {

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { type TestOutcome, testConnection } from '../flows/testConnection.ts';
 import type { SlackMessage } from '../views/blocks.ts';
 import { ACTION } from '../views/ids.ts';
@@ -7,6 +6,7 @@ import { simpleNotice } from '../views/notices.ts';
 import { type TestResult, testResultMessage } from '../views/testResultMessage.ts';
 import type { HandlerDeps } from './deps.ts';
 import { allowClick } from './guard.ts';
+import type { Listeners } from './listeners.ts';
 import { readClick } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
 
@@ -89,7 +89,7 @@ function toResult(outcome: TestOutcome): TestResult {
 }
 
 /** The *Test* button, in the list message and in the Home tab (value: the connection id). */
-export function registerConnectionTest(app: App, deps: HandlerDeps): void {
+export function registerConnectionTest(app: Listeners, deps: HandlerDeps): void {
   app.action(ACTION.connTest, async ({ ack, body, respond }) => {
     await ack();
     const click = readClick(body);

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { chooseScopes } from '../flows/chooseScopes.ts';
 import { startConnection } from '../flows/startConnection.ts';
 import { carriedDetailsHold, validateDetails } from '../flows/validateDetails.ts';
@@ -9,6 +8,7 @@ import { orgStepView } from '../views/orgStep.ts';
 import { permissionsStepView } from '../views/permissionsStep.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
+import type { Listeners } from './listeners.ts';
 import {
   blockActionsBody,
   conversationId,
@@ -40,7 +40,7 @@ const restart = () => ({
  * a pending connection and a DM with the setup link. Each step re-checks permission; field
  * problems come back as inline errors and nothing typed is lost.
  */
-export function registerCreateWizard(app: App, deps: HandlerDeps): void {
+export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
   const rememberSubmission = createSubmissionMemory();
   const { settings } = deps.flows;
 

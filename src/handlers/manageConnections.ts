@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { incidentOf, raiseAlert } from '../flows/alerts.ts';
 import { chooseScopes } from '../flows/chooseScopes.ts';
 import { deleteConnection } from '../flows/deleteConnection.ts';
@@ -9,6 +8,7 @@ import { failureMessage } from '../views/messages.ts';
 import { checkDmView, noticeView, refusalView, simpleNotice } from '../views/notices.ts';
 import type { HandlerDeps } from './deps.ts';
 import { allowClick, guard } from './guard.ts';
+import type { Listeners } from './listeners.ts';
 import { listPage } from './listPage.ts';
 import { type ConnectionModalKind, openConnectionModal } from './openConnectionModal.ts';
 import { readClick, teamKeyOf, viewSubmissionBody } from './payloads.ts';
@@ -34,7 +34,7 @@ const BUTTON_MODAL: Record<string, ConnectionModalKind> = {
 };
 
 /** Reauthorize, edit scopes, delete, and the list's buttons and pages (design §1 step 8). */
-export function registerManageConnections(app: App, deps: HandlerDeps): void {
+export function registerManageConnections(app: Listeners, deps: HandlerDeps): void {
   const rememberSubmission = createSubmissionMemory();
 
   /**

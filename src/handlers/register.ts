@@ -4,13 +4,18 @@ import { registerCommand } from './command.ts';
 import { registerConnectionTest } from './connectionTest.ts';
 import { registerCreateWizard } from './createWizard.ts';
 import type { HandlerDeps } from './deps.ts';
+import { registerOnce } from './listeners.ts';
 import { registerManageConnections } from './manageConnections.ts';
+import { registerScopeSearch } from './scopeSearch.ts';
 
 /** Every Slack listener of the bot. */
 export function registerHandlers(app: App, deps: HandlerDeps): void {
-  registerCommand(app, deps);
-  registerCreateWizard(app, deps);
-  registerManageConnections(app, deps);
-  registerConnectionTest(app, deps);
-  registerAppHome(app, deps);
+  registerOnce(app, (listeners) => {
+    registerCommand(listeners, deps);
+    registerCreateWizard(listeners, deps);
+    registerManageConnections(listeners, deps);
+    registerConnectionTest(listeners, deps);
+    registerAppHome(listeners, deps);
+    registerScopeSearch(listeners);
+  });
 }

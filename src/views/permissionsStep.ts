@@ -30,18 +30,56 @@ function scopeOption(scope: ScopeInfo): PlainTextOption {
   return option(scope.name, scope.name, scope.description);
 }
 
+export interface ScopeOptionGroup {
+  label: types.PlainTextElement;
+  options: PlainTextOption[];
+}
+
 /**
- * Built once: `initial_options` must equal options of the menu field for field, so both
- * come from these same objects.
+ * Built once: the preselected `initial_options` and the options a search answers with
+ * must be the same field for field, so both come from these same objects. Each option
+ * keeps what a search looks in: name, description and group, lower-cased.
  */
-const OPTION_GROUPS: { label: types.PlainTextElement; options: PlainTextOption[] }[] =
-  scopeGroups().map((group) => ({
-    label: plain(group.label, LIMITS.optionText),
-    options: group.scopes.map(scopeOption),
-  }));
+const CATALOG = scopeGroups().map((group) => ({
+  label: plain(group.label, LIMITS.optionText),
+  entries: group.scopes.map((scope) => ({
+    option: scopeOption(scope),
+    searched: `${scope.name} ${scope.description} ${group.label}`.toLowerCase(),
+  })),
+}));
 const OPTION_BY_NAME: ReadonlyMap<string, PlainTextOption> = new Map(
-  OPTION_GROUPS.flatMap((group) => group.options).map((o) => [o.value ?? '', o]),
+  CATALOG.flatMap((group) => group.entries).map(({ option }) => [option.value ?? '', option]),
 );
+
+/** Slack takes at most this many options in an answer to a menu's search. */
+export const SCOPE_SEARCH_MAX = 100;
+
+/**
+ * The scope picker's options for what the admin has typed so far: catalog scopes whose
+ * name, description or group contains every word typed, in their groups, at most
+ * `SCOPE_SEARCH_MAX` (with nothing typed, the start of the catalog; typing narrows it).
+ * The picker is an external select: Slack asks as the admin types, instead of the 30 kB
+ * catalog travelling with every permissions step.
+ */
+export function scopeSearch(typed: string): ScopeOptionGroup[] {
+  const words = typed
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  let room = SCOPE_SEARCH_MAX;
+  const found: ScopeOptionGroup[] = [];
+  for (const group of CATALOG) {
+    const options = group.entries
+      .filter((entry) => words.every((word) => entry.searched.includes(word)))
+      .slice(0, room)
+      .map((entry) => entry.option);
+    if (options.length === 0) continue;
+    found.push({ label: group.label, options });
+    room -= options.length;
+    if (room === 0) break;
+  }
+  return found;
+}
 
 export interface PermissionsStepInput {
   purpose: ScopesPurpose;
@@ -91,11 +129,14 @@ export function permissionsStepView(input: PermissionsStepInput): ModalView {
       block_id: INPUT.scopePick,
       optional: true,
       label: plain('Scopes (used with Customize)'),
+      hint: plain(
+        `Type to search the ${OPTION_BY_NAME.size} scopes of Okta's Management API and sign-in, by name or purpose.`,
+      ),
       element: {
-        type: 'multi_static_select',
+        type: 'multi_external_select',
         action_id: INPUT.scopePick,
-        placeholder: plain('Choose scopes'),
-        option_groups: OPTION_GROUPS,
+        placeholder: plain('Search scopes, e.g. users or logs'),
+        min_query_length: 0,
         ...(known.length > 0 ? { initial_options: known } : {}),
       },
     },

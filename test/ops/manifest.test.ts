@@ -43,7 +43,11 @@ interface Manifest {
   oauth_config: { scopes: { bot?: string[] } };
   settings: {
     event_subscriptions?: { request_url?: string; bot_events?: string[] };
-    interactivity?: { is_enabled: boolean; request_url?: string };
+    interactivity?: {
+      is_enabled: boolean;
+      request_url?: string;
+      message_menu_options_url?: string;
+    };
   };
 }
 
@@ -71,13 +75,14 @@ describe('manifest.yml against the code', () => {
     ...(manifest.features.slash_commands ?? []).map((command) => command.url),
     manifest.settings.event_subscriptions?.request_url,
     manifest.settings.interactivity?.request_url,
+    manifest.settings.interactivity?.message_menu_options_url,
   ];
 
   it('declares the slash command the handler listens to', () => {
     expect(manifest.features.slash_commands?.map((command) => command.command)).toEqual([COMMAND]);
   });
 
-  it(`sends commands, events and interactions to ${SLACK_PATH}, on one origin the header comment names`, () => {
+  it(`sends commands, events, interactions and menu searches to ${SLACK_PATH}, on one origin the header comment names`, () => {
     const urls = requestUrls.map((url) => new URL(url ?? 'missing:'));
     expect(urls.map((url) => url.pathname)).toEqual(urls.map(() => SLACK_PATH));
     const origins = new Set(urls.map((url) => url.origin));
@@ -87,6 +92,12 @@ describe('manifest.yml against the code', () => {
 
   it('enables interactivity, which the modals and buttons need', () => {
     expect(manifest.settings.interactivity?.is_enabled).toBe(true);
+  });
+
+  it('gives Slack an options URL exactly when the code serves a menu search', () => {
+    const searches = files.filter((file) => /\bapp\.options\(/.test(readFileSync(file, 'utf8')));
+    expect(searches.map((file) => file.replace(ROOT, ''))).toEqual(['src/handlers/scopeSearch.ts']);
+    expect(manifest.settings.interactivity?.message_menu_options_url).toBeDefined();
   });
 
   it('enables the Home tab and subscribes to app_home_opened', () => {

@@ -203,7 +203,7 @@ describe('hostile input in the create wizard, through the real receiver', () => 
           const view = { ...permissionsView, id: `VFUZZ${run}`, private_metadata: metadata };
           const { answer } = await submitRaw(view, {
             scope_mode: { scope_mode: radio(mode) },
-            scope_pick: { scope_pick: picks('multi_static_select', picked) },
+            scope_pick: { scope_pick: picks('multi_external_select', picked) },
             scope_text: { scope_text: { type: 'plain_text_input', value: typed } },
           });
           if (answer.kind === 'too_large' || answer.kind === 'errors') return;
@@ -248,7 +248,7 @@ describe('hostile input in the create wizard, through the real receiver', () => 
       };
       const { answer } = await submitRaw(view, {
         scope_mode: { scope_mode: radio('default') },
-        scope_pick: { scope_pick: picks('multi_static_select', []) },
+        scope_pick: { scope_pick: picks('multi_external_select', []) },
         scope_text: { scope_text: { type: 'plain_text_input', value: null } },
       });
       expect(answer, JSON.stringify(change)).toMatchObject({
@@ -381,7 +381,7 @@ describe('hostile input in the reauthorize, edit-scopes and delete dialogs', () 
               view: submitted,
               stateValues: {
                 scope_mode: { scope_mode: radio(mode) },
-                scope_pick: { scope_pick: picks('multi_static_select', picked) },
+                scope_pick: { scope_pick: picks('multi_external_select', picked) },
                 scope_text: { scope_text: { type: 'plain_text_input', value: typed } },
               },
             });

@@ -132,6 +132,11 @@ function checkElement(p: Problems, element: unknown, where: string): void {
     case 'multi_static_select':
       checkOptions(p, element, where);
       break;
+    case 'multi_external_select':
+      // The options come from the bot's answer to a search; only the preselected ones
+      // travel in the view, with the limits of any option.
+      checkOptions(p, { type: element.type, options: asArray(element.initial_options) }, where);
+      break;
     case 'conversations_select':
       break;
     default:

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCOPES, describeScope, scopeGroups } from '../../src/okta/scopeCatalog.ts';
-import { permissionsStepView } from '../../src/views/permissionsStep.ts';
+import {
+  permissionsStepView,
+  SCOPE_SEARCH_MAX,
+  scopeSearch,
+} from '../../src/views/permissionsStep.ts';
+import { validateOptionsAnswer } from '../peers/slack/index.ts';
 import { blockById, checkLimits, mrkdwnTexts } from './checkLimits.ts';
 import { expectNothingRaw, HOSTILE } from './fixtures.ts';
 
@@ -29,7 +34,7 @@ function picker(v: ReturnType<typeof view>) {
   return blockById(v, 'scope_pick').element as {
     type: string;
     action_id: string;
-    option_groups: { label: { text: string }; options: Opt[] }[];
+    min_query_length?: number;
     initial_options?: Opt[];
   };
 }
@@ -77,20 +82,58 @@ describe('permissionsStepView', () => {
     for (const scope of DEFAULT_SCOPES) expect(text).toContain(`\`${scope}\``);
   });
 
-  it('offers every catalog scope, grouped, with its description', () => {
+  it('searches the catalog as the admin types instead of sending it with the view', () => {
     const element = picker(view());
-    expect(element.type).toBe('multi_static_select');
+    expect(element.type).toBe('multi_external_select');
     expect(element.action_id).toBe('scope_pick');
+    expect(element.min_query_length).toBe(0);
     expect(blockById(view(), 'scope_pick').optional).toBe(true);
-    expect(element.option_groups.map((g) => g.label.text)).toEqual(
-      scopeGroups().map((g) => g.label),
-    );
-    const options = element.option_groups.flatMap((g) => g.options);
-    expect(options).toHaveLength(scopeGroups().flatMap((g) => g.scopes).length);
-    for (const o of options) {
-      expect(o.text.text).toBe(o.value);
-      expect(o.description?.text).toBe(describeScope(o.value));
+    expect(JSON.stringify(view()).length).toBeLessThan(4000);
+  });
+
+  it('finds every catalog scope by its name, in its group, with its description', () => {
+    for (const group of scopeGroups()) {
+      for (const scope of group.scopes) {
+        const found = scopeSearch(scope.name);
+        const inGroup = found.find((g) => g.label.text === group.label);
+        const option = inGroup?.options.find((o) => o.value === scope.name);
+        expect(option, scope.name).toBeDefined();
+        expect(option?.text.text).toBe(scope.name);
+        expect(option?.description?.text).toBe(describeScope(scope.name));
+      }
     }
+  });
+
+  it('opens on the start of the catalog, within Slack’s 100 options, groups in order', () => {
+    const all = scopeGroups().flatMap((g) => g.scopes.map((scope) => scope.name));
+    const opened = scopeSearch('');
+    const offered = opened.flatMap((g) => g.options.map((o) => o.value));
+    expect(offered).toEqual(all.slice(0, SCOPE_SEARCH_MAX));
+    expect(opened.map((g) => g.label.text)).toEqual(
+      scopeGroups()
+        .map((g) => g.label)
+        .slice(0, opened.length),
+    );
+    expect(validateOptionsAnswer({ option_groups: opened })).toEqual([]);
+  });
+
+  it('keeps the scopes matching every word typed, in name, description or group', () => {
+    const offered = (typed: string) =>
+      scopeSearch(typed).flatMap((g) => g.options.map((o) => o.value ?? ''));
+    const users = offered('Users READ');
+    expect(users).toContain('okta.users.read');
+    expect(users).not.toContain('okta.users.manage');
+    const groupOf = (name: string) =>
+      scopeGroups().find((g) => g.scopes.some((scope) => scope.name === name))?.label ?? '';
+    for (const name of users) {
+      const searched = `${name} ${describeScope(name)} ${groupOf(name)}`.toLowerCase();
+      expect(searched, name).toContain('users');
+      expect(searched, name).toContain('read');
+    }
+    expect(offered('system log')).toContain('okta.logs.read');
+    expect(offered('okta.groups.manage,')).toEqual(['okta.groups.manage']);
+    expect(offered('no-such-scope-anywhere')).toEqual([]);
+    expect(scopeSearch('no-such-scope-anywhere')).toEqual([]);
   });
 
   it('preselects the catalog scopes in the menu and types the others in the text box', () => {
@@ -106,10 +149,14 @@ describe('permissionsStepView', () => {
     expect(checkLimits(v)).toEqual([]);
   });
 
-  it('preselects options identical to the menu options', () => {
+  it('preselects options identical to those the search offers', () => {
     const v = view({ selected: DEFAULT_SCOPES });
-    const options = picker(v).option_groups.flatMap((g) => g.options);
-    for (const chosen of picker(v).initial_options ?? []) expect(options).toContainEqual(chosen);
+    const chosen = picker(v).initial_options ?? [];
+    expect(chosen.length).toBeGreaterThan(0);
+    for (const option of chosen) {
+      const offered = scopeSearch(option.value).flatMap((g) => g.options);
+      expect(offered).toContainEqual(option);
+    }
   });
 
   it('keeps the typed text and adds the unknown scopes it does not name yet', () => {

@@ -72,7 +72,12 @@ export { MAX_VIEW_STACK } from './api/view-store.ts';
 export { type RateLimitOptions, type SocketModeAccess, SUPPORTED_METHODS } from './api/web-api.ts';
 export { errorsOnly, type Problem, toSlackMessages } from './limits/findings.ts';
 export { LIMITS } from './limits/rules.ts';
-export { type ViewCheckOptions, validateMessage, validateView } from './limits/validate.ts';
+export {
+  type ViewCheckOptions,
+  validateMessage,
+  validateOptionsAnswer,
+  validateView,
+} from './limits/validate.ts';
 export { type ActionPayload, actionFor, findElement } from './requests/actions.ts';
 export { type SlashCommandOptions, slashCommand } from './requests/commands.ts';
 export type { FillValue, StateValue, StateValues } from './requests/element-state.ts';
@@ -86,7 +91,9 @@ export { type FillOptions, type FillValues, stateValuesFor } from './requests/fi
 export type { AppIdentity, SlackActor } from './requests/identity.ts';
 export {
   type BlockActionsOptions,
+  type BlockSuggestionOptions,
   blockActions,
+  blockSuggestion,
   type ViewLike,
   type ViewSubmissionOptions,
   viewClosed,

@@ -1,6 +1,8 @@
 import type { StoredMessage } from './api/message-store.ts';
 import type { SlackPeer } from './api/peer.ts';
 import type { ViewResponseOutcome } from './api/view-responses.ts';
+import { errorsOnly, toSlackMessages } from './limits/findings.ts';
+import { validateOptionsAnswer } from './limits/validate.ts';
 import { actionFor } from './requests/actions.ts';
 import { slashCommand } from './requests/commands.ts';
 import type { FillValue } from './requests/element-state.ts';
@@ -9,6 +11,7 @@ import type { FillOptions, FillValues } from './requests/fill.ts';
 import type { SlackActor } from './requests/identity.ts';
 import {
   blockActions,
+  blockSuggestion,
   type ViewLike,
   viewClosed,
   viewSubmission,
@@ -96,6 +99,40 @@ export class SlackUser {
     options: { value?: FillValue; values?: FillValues } = {},
   ) {
     return this.clickIn(this.currentView(), blockId, actionId, options);
+  }
+
+  /**
+   * Types `typed` into a menu with an external data source in the current modal: the
+   * bot's answer, checked against Slack's limits (a breach throws, as Slack would show
+   * the user nothing), with every option it offers, groups flattened.
+   */
+  async search(
+    blockId: string,
+    actionId: string,
+    typed: string,
+  ): Promise<{ response: SlackHttpResponse; offered: { text: string; value: string }[] }> {
+    const response = await blockSuggestion({
+      ...this.signing(),
+      ...this.actor,
+      view: this.currentView(),
+      blockId,
+      actionId,
+      value: typed,
+    }).send(this.options.requestUrl);
+    if (response.status !== 200) return { response, offered: [] };
+    const answer = JSON.parse(response.text) as {
+      options?: { text: { text: string }; value: string }[];
+      option_groups?: { options: { text: { text: string }; value: string }[] }[];
+    };
+    const problems = errorsOnly(validateOptionsAnswer(answer));
+    if (problems.length > 0) {
+      throw new Error(`Slack would refuse these options: ${toSlackMessages(problems).join('; ')}`);
+    }
+    const options = answer.options ?? answer.option_groups?.flatMap((group) => group.options) ?? [];
+    return {
+      response,
+      offered: options.map((o) => ({ text: o.text.text, value: o.value })),
+    };
   }
 
   clickInHome(blockId: string, actionId: string, value?: FillValue): Promise<SlackHttpResponse> {

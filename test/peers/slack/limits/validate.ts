@@ -1,5 +1,6 @@
 import { checkBlocks } from './blocks.ts';
 import { Findings, isRecord, type Problem } from './findings.ts';
+import { checkOptionList } from './options.ts';
 import { LIMITS } from './rules.ts';
 
 export interface ViewCheckOptions {
@@ -55,5 +56,26 @@ export function validateMessage(args: unknown): Problem[] {
     return f.problems;
   }
   if (args.blocks !== undefined) checkBlocks(f, args.blocks, '/blocks', LIMITS.blocksPerMessage);
+  return f.problems;
+}
+
+/**
+ * Every way an answer to a `block_suggestion` breaks Slack's limits: `options` or
+ * `option_groups`, not both, at most 100 options in all (Slack: "a maximum of 100 options
+ * or option groups"), and each option and group label within the usual lengths.
+ */
+export function validateOptionsAnswer(answer: unknown): Problem[] {
+  const f = new Findings();
+  if (!isRecord(answer)) {
+    f.error('', 'must provide an object');
+    return f.problems;
+  }
+  const found = checkOptionList(f, answer, '', { max: LIMITS.optionsPerList, groups: true });
+  if (found.length > LIMITS.optionsPerList) {
+    f.error(
+      '',
+      `must provide at most ${LIMITS.optionsPerList} options in all, got ${found.length}`,
+    );
+  }
   return f.problems;
 }

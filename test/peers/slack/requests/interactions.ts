@@ -98,6 +98,35 @@ export function viewSubmission(options: ViewSubmissionOptions): SlackRequest {
   );
 }
 
+export interface BlockSuggestionOptions extends SigningOptions, SlackActor, AppIdentity {
+  /** The modal or Home tab the menu is in. */
+  view: ViewLike;
+  blockId: string;
+  actionId: string;
+  /** What the user has typed in the menu so far ('' when it was just opened). */
+  value: string;
+}
+
+/**
+ * A menu with an external data source asking for its options: Slack sends this when the
+ * menu opens (if `min_query_length` is 0) and as the user types. The answer is
+ * `{ options }` or `{ option_groups }`; check it with `validateOptionsAnswer`.
+ */
+export function blockSuggestion(options: BlockSuggestionOptions): SlackRequest {
+  return interactionRequest(
+    {
+      type: 'block_suggestion',
+      ...interactionHeader(options, options),
+      container: { type: 'view', view_id: options.view.id },
+      view: { ...options.view, state: options.view.state ?? { values: {} } },
+      block_id: options.blockId,
+      action_id: options.actionId,
+      value: options.value,
+    },
+    options,
+  );
+}
+
 /** Slack sends this only for views opened with `notify_on_close: true`. */
 export function viewClosed(options: ViewClosedOptions): SlackRequest {
   const view = { ...options.view, state: options.view.state ?? { values: {} } };
