@@ -76,7 +76,7 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
     findByNickname,
 
     isNicknameTaken: (teamId: string, nickname: string) =>
-      findByNickname(teamId, nickname) !== null,
+      prepared.nicknameTaken.get({ teamId, nicknameKey: nicknameKey(nickname) }) !== undefined,
 
     listByTeam(teamId: string, { limit = 25, offset = 0 }: ListPage = {}): Connection[] {
       return prepared.teamPage.all({ teamId, limit, offset }).map(toConnection);
@@ -242,6 +242,12 @@ function prepareReads(db: Db) {
   const all = () => db.select().from(connections);
   return {
     byNickname: all()
+      .where(and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey)))
+      .prepare(),
+    // The details step only asks whether the name is free: the id, not the whole row.
+    nicknameTaken: db
+      .select({ id: connections.id })
+      .from(connections)
       .where(and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey)))
       .prepare(),
     byTeamAndId: all()

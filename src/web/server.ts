@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { match } from 'path-to-regexp';
@@ -78,7 +78,8 @@ export function createWebServer(options: {
     const reqId =
       typeof offered === 'string' && REQUEST_ID.test(offered)
         ? offered
-        : randomBytes(8).toString('hex');
+        : // 16 hex digits; randomUUID draws from a cached pool, randomBytes asks the OS each time.
+          randomUUID().replaceAll('-', '').slice(0, 16);
     res.setHeader('X-Request-Id', reqId);
     const started = process.hrtime.bigint();
     const url = parseTarget(req.url);
