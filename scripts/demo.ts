@@ -135,6 +135,14 @@ async function main() {
       renderBlocks(alert.blocks),
     );
 
+    // The test said okta.logs.read is missing: until the app has it, reauthorizing leaves
+    // the connection needing attention and the alert open.
+    h.okta.updateApp(CLIENT_ID, {
+      grantedScopes: ['okta.users.read', 'okta.groups.read', 'okta.roles.read', 'okta.logs.read'],
+    });
+    say(
+      'In Okta, the admin grants okta.logs.read on the app’s Okta API Scopes tab, as the test said',
+    );
     const opened = h.slack.callCount('views.open');
     await h.admin.command('reauth acme-prod');
     await h.slack.waitForCalls('views.open', opened + 1);
