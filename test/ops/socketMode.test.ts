@@ -19,6 +19,7 @@ import {
 import { csrfFrom, HttpBrowser } from '../e2e/httpBrowser.ts';
 import { type OktaPeer, startOktaPeer } from '../peers/okta/index.ts';
 import {
+  blockSuggestion,
   type FillValues,
   type SlackPeer,
   type SocketModeStandIn,
@@ -152,6 +153,25 @@ describe('Socket Mode (SLACK_APP_TOKEN set, no signing secret)', () => {
     expect(
       await submit({ nickname: 'acme-prod', domain: `https://${ORG}/`, client_id: CLIENT_ID }),
     ).toMatchObject({ kind: 'pushed' });
+    // The scope picker's search comes as an interactive envelope; the options ride in the ack.
+    const view = slack.currentView(ADMIN);
+    if (!view) throw new Error('no modal is open');
+    const searched = await socket.send(
+      blockSuggestion({
+        ...UNSIGNED,
+        userId: ADMIN,
+        teamId: slack.identity.teamId,
+        view,
+        blockId: 'scope_pick',
+        actionId: 'scope_pick',
+        value: 'logs',
+      }),
+    );
+    expect(searched.status).toBe(200);
+    const offered = (
+      JSON.parse(searched.text) as { option_groups: { options: { value: string }[] }[] }
+    ).option_groups.flatMap((group) => group.options.map((o) => o.value));
+    expect(offered).toContain('okta.logs.read');
     expect(await submit({ scope_mode: 'default' })).toMatchObject({
       kind: 'updated',
       view: { callback_id: 'connect_done' },
