@@ -239,17 +239,12 @@ function prepareReads(db: Db) {
     nicknameKey: sql.placeholder('nicknameKey'),
   };
   const ofTeam = eq(connections.teamId, param.teamId);
+  const namedInTeam = and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey));
   const all = () => db.select().from(connections);
   return {
-    byNickname: all()
-      .where(and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey)))
-      .prepare(),
+    byNickname: all().where(namedInTeam).prepare(),
     // The details step only asks whether the name is free: the id, not the whole row.
-    nicknameTaken: db
-      .select({ id: connections.id })
-      .from(connections)
-      .where(and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey)))
-      .prepare(),
+    nicknameTaken: db.select({ id: connections.id }).from(connections).where(namedInTeam).prepare(),
     byTeamAndId: all()
       .where(and(live, ofTeam, eq(connections.id, param.id)))
       .prepare(),
