@@ -19,11 +19,11 @@ export function createAlertChannel(
   notifier: Notifier,
   logger: Logger,
   now: () => number,
-  metrics?: Metrics,
+  metrics: Metrics,
 ): AlertChannel {
   const slackError = (error: unknown) => {
     const code = slackErrorCode(error);
-    metrics?.slackErrors.inc({ code });
+    metrics.slackErrors.inc({ code });
     return code;
   };
   return {

@@ -25,7 +25,7 @@ import { RateGate } from './okta/rateGate.ts';
 import { requestContext } from './requestContext.ts';
 import { slackDirectory } from './slackDirectory.ts';
 import { createSlackFetch } from './slackFetch.ts';
-import { createNotifier } from './slackNotifier.ts';
+import { createNotifier, slackErrorCode } from './slackNotifier.ts';
 import { apiRoutes } from './web/api/apiRoutes.ts';
 import { callbackRoute } from './web/callbackRoute.ts';
 import { healthRoutes } from './web/health.ts';
@@ -138,10 +138,8 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     );
   }
   app.error(async (error) => {
-    const code =
-      (error as { data?: { error?: string }; code?: string }).data?.error ??
-      (error as { code?: string }).code;
-    metrics.slackErrors.inc({ code: code ?? 'unknown' });
+    const code = slackErrorCode(error, (error as { code?: string }).code ?? 'unknown');
+    metrics.slackErrors.inc({ code });
     deps.logger.error({ err: error }, 'Slack listener failed');
   });
   const checkPermission = createPermissionCheck({
@@ -156,7 +154,6 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     checkPermission,
     notifier,
     alerts,
-    audit: flows.audit,
     logger: deps.logger,
     home,
   });

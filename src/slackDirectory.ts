@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { SlackUserFacts, UserDirectory } from './flows/checkPermission.ts';
+import { slackErrorCode } from './slackNotifier.ts';
 
 /** Asks Slack's `users.info` whether a user is a workspace admin or owner. */
 export function slackDirectory(client: webApi.WebClient): UserDirectory {
@@ -15,7 +16,7 @@ export function slackDirectory(client: webApi.WebClient): UserDirectory {
           deleted: user.deleted === true,
         };
       } catch (error) {
-        if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return null;
+        if (slackErrorCode(error) === 'user_not_found') return null;
         throw error;
       }
     },

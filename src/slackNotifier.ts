@@ -14,15 +14,15 @@ export interface Notifier {
   dmPlace(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string } | null>;
 }
 
-/** The Web API's error code of a failed call (`channel_not_found`, …), or `request_failed`. */
-export function slackErrorCode(error: unknown): string {
-  return (error as { data?: { error?: string } }).data?.error ?? 'request_failed';
+/** The Web API's error code of a failed call (`channel_not_found`, …), or `fallback`. */
+export function slackErrorCode(error: unknown, fallback = 'request_failed'): string {
+  return (error as { data?: { error?: string } }).data?.error ?? fallback;
 }
 
 export function createNotifier(
   client: webApi.WebClient,
   logger: Logger,
-  metrics?: Metrics,
+  metrics: Metrics,
 ): Notifier {
   const dmChannels = new Map<string, string>();
   const dmPlace = async (userId: string, message: SlackMessage) => {
@@ -41,7 +41,7 @@ export function createNotifier(
       });
       return posted.ts ? { channel, ts: posted.ts } : null;
     } catch (error) {
-      metrics?.slackErrors.inc({ code: slackErrorCode(error) });
+      metrics.slackErrors.inc({ code: slackErrorCode(error) });
       logger.error({ err: error, userId }, 'could not send a DM');
       return null;
     }

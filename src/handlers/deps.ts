@@ -1,4 +1,3 @@
-import type { AuditRepo } from '../db/auditRepo.ts';
 import type { AlertChannel } from '../flows/alerts.ts';
 import type { PermissionCheck } from '../flows/checkPermission.ts';
 import type { FlowDeps } from '../flows/deps.ts';
@@ -11,7 +10,6 @@ export interface HandlerDeps {
   checkPermission: PermissionCheck;
   notifier: Notifier;
   alerts: AlertChannel;
-  audit: AuditRepo;
   logger: Logger;
   /** Keeps open Home tabs current; shared with the callback and the sweep. */
   home: HomeRefresher;

@@ -20,7 +20,7 @@ export function callbackRoute(
   flows: FlowDeps,
   notifier: Notifier,
   alerts: AlertChannel,
-  onChange?: (teamId: string) => void,
+  onChange: (teamId: string) => void,
 ): CustomRoute {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requested = new URL(req.url ?? '/', 'http://callback.invalid');
@@ -36,7 +36,7 @@ export function callbackRoute(
     });
     report(flows, outcome);
     tell(notifier, outcome);
-    if (outcome.connection) onChange?.(outcome.connection.teamId);
+    if (outcome.connection) onChange(outcome.connection.teamId);
     if (outcome.ok) {
       // Fire and forget like the DM: the page does not wait for Slack. A scope still
       // missing keeps the alert open, edited to say so; otherwise it is resolved.
