@@ -3,6 +3,7 @@ import type { Connection } from '../db/connectionsRepo.ts';
 import type { RateGate } from '../okta/rateGate.ts';
 import { requestContext } from '../requestContext.ts';
 import type { FlowDeps } from './deps.ts';
+import { mapLimited } from './mapLimited.ts';
 import {
   CHECK_AT_LEAST_EVERY_MS,
   describeFailure,
@@ -84,15 +85,12 @@ export async function runSweep(deps: FlowDeps, options: SweepOptions): Promise<S
       .filter((connection) => !seen.has(connection.id));
     if (due.length === 0) break;
     for (const connection of due) seen.add(connection.id);
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length && !options.signal?.aborted) {
-        const connection = due[next] as Connection;
-        next += 1;
-        await sweepOne(deps, options, connection, report);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+    await mapLimited(
+      due,
+      concurrency,
+      (connection) => sweepOne(deps, options, connection, report),
+      () => options.signal?.aborted === true,
+    );
     if (due.length < batchSize) break;
   }
   report.seen = seen.size;

@@ -8,6 +8,7 @@ import type { AlertChannel } from './alerts.ts';
 import type { FlowDeps } from './deps.ts';
 import { freshAccessToken, type TokenProblem } from './freshAccessToken.ts';
 import { processLeaseOwner } from './leaseOwners.ts';
+import { mapLimited } from './mapLimited.ts';
 import { noteInsufficientScope } from './noteInsufficientScope.ts';
 import { describeFailure } from './refreshConnection.ts';
 
@@ -271,22 +272,4 @@ function probePlan(connection: Connection, sub: string | null) {
     else notProbed.push(family);
   }
   return { probes, notProbed, dropped };
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await run(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

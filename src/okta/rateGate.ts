@@ -73,11 +73,10 @@ export class RateGate {
     }
   }
 
-  /** Records what Okta said about the window, then lets the next request go. */
-  release(org: string, headers?: Headers): void {
+  /** Lets the next request go (what Okta said about the window arrives through `observe`). */
+  release(org: string): void {
     const state = this.state(org);
     state.inFlight = Math.max(0, state.inFlight - 1);
-    if (headers) this.observe(org, headers);
     state.waiters.shift()?.();
   }
 
@@ -99,10 +98,5 @@ export class RateGate {
       state.remaining = remaining;
       state.resetAt = resetAt;
     }
-  }
-
-  /** When the org's window resets, if it said (ms since epoch). */
-  resetAt(org: string): number | null {
-    return this.orgs.get(org)?.resetAt ?? null;
   }
 }
