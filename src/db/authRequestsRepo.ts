@@ -5,7 +5,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Db } from './openDatabase.ts';
 import { parseRow, scopeListColumn } from './rowParsing.ts';
 import { AUTH_PURPOSES, authRequests, SCOPE_MODES } from './schema.ts';
-import { openColumn, type Secrets, sealColumn, secretBag } from './sealedColumns.ts';
+import { openRowSecrets, type Secrets, sealColumn } from './sealedColumns.ts';
 
 export type AuthPurpose = (typeof AUTH_PURPOSES)[number];
 type ScopeMode = (typeof SCOPE_MODES)[number];
@@ -101,14 +101,15 @@ export function isSameBrowser(request: AuthRequest, cookieValue: string | undefi
  */
 const CONSUMED_RETENTION_MS = 60 * 60_000;
 
-const SECRET_COLUMNS = {
+/** Where each secret is sealed; the column name is part of its associated data. */
+export const AUTH_REQUEST_SECRET_COLUMNS = {
   pkceVerifier: 'pkce_verifier',
   clientSecret: 'client_secret',
 } as const satisfies Record<AuthRequestSecretName, string>;
 
 export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = systemClock) {
   const sealFor = (name: AuthRequestSecretName, id: string, value: string) =>
-    sealColumn(ring, 'auth_requests', SECRET_COLUMNS[name], id, value);
+    sealColumn(ring, 'auth_requests', AUTH_REQUEST_SECRET_COLUMNS[name], id, value);
   const usable = (now: number) =>
     and(isNull(authRequests.consumedAt), gt(authRequests.expiresAt, now));
 
@@ -309,11 +310,7 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
     ): Secrets<N> | null {
       const row = db.select().from(authRequests).where(eq(authRequests.id, id)).get();
       if (!row || row.consumedAt === null) return null;
-      const values = new Map<N, string | null>();
-      for (const name of names) {
-        values.set(name, openColumn(ring, 'auth_requests', SECRET_COLUMNS[name], id, row[name]));
-      }
-      return secretBag(values);
+      return openRowSecrets(ring, 'auth_requests', AUTH_REQUEST_SECRET_COLUMNS, row, names);
     },
 
     /** Records how the attempt ended and wipes its sealed values, which have served. */

@@ -16,7 +16,7 @@ import { createConnectionUpkeep } from './connectionUpkeep.ts';
 import type { Db } from './openDatabase.ts';
 import { isUniqueViolation } from './rowParsing.ts';
 import { connections } from './schema.ts';
-import { openColumn, type Secrets, secretBag } from './sealedColumns.ts';
+import { openRowSecrets, type Secrets } from './sealedColumns.ts';
 
 export type {
   Attention,
@@ -167,14 +167,7 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
     ): Secrets<N> | null {
       const row = prepared.byId.get({ id });
       if (!row) return null;
-      const values = new Map<N, string | null>();
-      for (const name of names) {
-        values.set(
-          name,
-          openColumn(ring, 'connections', CONNECTION_SECRET_COLUMNS[name], id, row[name]),
-        );
-      }
-      return secretBag(values);
+      return openRowSecrets(ring, 'connections', CONNECTION_SECRET_COLUMNS, row, names);
     },
 
     /** `nickname_taken` also covers a concurrent create of the same name (the unique index decides). */

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { type KeyRing, needsReseal } from '../crypto.ts';
 import { isBotError } from '../errors.ts';
+import { AUTH_REQUEST_SECRET_COLUMNS } from './authRequestsRepo.ts';
+import { CONNECTION_SECRET_COLUMNS } from './connectionModel.ts';
 import type { DatabaseHandle } from './openDatabase.ts';
 import { openColumn, sealColumn } from './sealedColumns.ts';
 
@@ -15,10 +17,13 @@ import { openColumn, sealColumn } from './sealedColumns.ts';
  * refresh saving a rotated token) is never overwritten with an older value.
  */
 
-/** Every sealed column, by table. A test checks this against what the repositories write. */
+/**
+ * Every sealed column, by table, from the repositories' own maps; a test checks them
+ * against what is really sealed in a database.
+ */
 export const SEALED_COLUMNS: { readonly [T in SealedTable]: readonly string[] } = {
-  connections: ['client_secret', 'access_token', 'refresh_token'],
-  auth_requests: ['pkce_verifier', 'client_secret'],
+  connections: Object.values(CONNECTION_SECRET_COLUMNS),
+  auth_requests: Object.values(AUTH_REQUEST_SECRET_COLUMNS),
 };
 
 export type SealedTable = 'connections' | 'auth_requests';

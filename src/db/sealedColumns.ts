@@ -47,3 +47,18 @@ export function secretBag<N extends string>(values: ReadonlyMap<N, string | null
   Object.defineProperty(bag, inspect.custom, { value: shown, enumerable: false });
   return Object.freeze(bag) as Secrets<N>;
 }
+
+/** The secrets `names` of one row of `table`, each opened from its column, in a bag. */
+export function openRowSecrets<N extends string>(
+  ring: KeyRing,
+  table: string,
+  columns: { readonly [K in N]: string },
+  row: { readonly id: string } & { readonly [K in N]: string | null },
+  names: readonly N[],
+): Secrets<N> {
+  const values = new Map<N, string | null>();
+  for (const name of names) {
+    values.set(name, openColumn(ring, table, columns[name], row.id, row[name]));
+  }
+  return secretBag(values);
+}
