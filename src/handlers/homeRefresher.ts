@@ -45,12 +45,20 @@ export function createHomeRefresher(options: HomeRefresherOptions): HomeRefreshe
   const timers = new Map<string, NodeJS.Timeout>();
   const runs = new Map<string, Promise<void>>();
 
-  const publish = async (teamId: string, userId: string, page: number, opened: boolean) => {
+  /** `pages`: the pages one republish has built already, shared by its viewers. */
+  const publish = async (
+    teamId: string,
+    userId: string,
+    page: number,
+    opened: boolean,
+    pages?: Map<number, ReturnType<typeof homePage>>,
+  ) => {
     const allowed = await options.checkPermission(userId);
     const team = viewers.get(teamId) ?? new Map<string, { page: number; at: number }>();
     let view: types.HomeView;
     if (allowed.ok) {
-      const shown = homePage(flows, teamId, page);
+      const shown = pages?.get(page) ?? homePage(flows, teamId, page);
+      pages?.set(page, shown);
       view = shown.view;
       const at = opened ? flows.now() : (team.get(userId)?.at ?? flows.now());
       team.delete(userId);
@@ -72,9 +80,11 @@ export function createHomeRefresher(options: HomeRefresherOptions): HomeRefreshe
     const team = viewers.get(teamId);
     if (!team) return;
     const since = flows.now() - RECENT_MS;
+    // Most viewers are on page 1: each page is read and built once per republish.
+    const pages = new Map<number, ReturnType<typeof homePage>>();
     for (const [userId, seen] of [...team]) {
       if (seen.at < since) team.delete(userId);
-      else await publish(teamId, userId, seen.page, false);
+      else await publish(teamId, userId, seen.page, false, pages);
     }
     if (team.size === 0) viewers.delete(teamId);
   };
