@@ -141,6 +141,12 @@ export function message(text: string, blocks: KnownBlock[]): SlackMessage {
   return { text: clipMrkdwn(text, LIMITS.sectionText), blocks };
 }
 
+/** A Home tab of `blocks`, within Slack's block limit (the same as a modal's). */
+export function homeTab(blocks: KnownBlock[]): types.HomeView {
+  assertBlockCount(blocks, LIMITS.blocksPerModal);
+  return { type: 'home', blocks };
+}
+
 function assertBlockCount(blocks: readonly KnownBlock[], max: number): void {
   if (blocks.length > max) throw new Error(`${blocks.length} blocks; Slack allows ${max}`);
 }

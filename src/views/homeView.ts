@@ -7,8 +7,8 @@ import {
   context,
   divider,
   header,
+  homeTab,
   type KnownBlock,
-  LIMITS,
   section,
 } from './blocks.ts';
 import { connectionButtons, pagingButtons } from './connectionControls.ts';
@@ -121,19 +121,12 @@ export function homeView(input: HomeInput): types.HomeView {
     blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
   }
   blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.homePage, HOME_BLOCK));
-  return home(blocks);
+  return homeTab(blocks);
 }
 
 /** The Home tab of anyone else: no connection is shown to someone who may not manage them. */
 export function restrictedHomeView(code: 'not_allowed' | 'role_unknown'): types.HomeView {
-  return home([header('Okta connections'), section(adminMessageText(failureMessage(code)))]);
-}
-
-function home(blocks: KnownBlock[]): types.HomeView {
-  if (blocks.length > LIMITS.blocksPerModal) {
-    throw new Error(`${blocks.length} blocks; Slack allows ${LIMITS.blocksPerModal}`);
-  }
-  return { type: 'home', blocks };
+  return homeTab([header('Okta connections'), section(adminMessageText(failureMessage(code)))]);
 }
 
 function summary(counts: Readonly<Record<HomeGroup, number>>, total: number): string {

@@ -1,3 +1,4 @@
+import { utcTime } from '../../views/formatTime.ts';
 import type { AdminMessage } from '../../views/messages.ts';
 import { html, type SafeHtml } from './html.ts';
 import { renderNotice } from './messageHtml.ts';
@@ -52,8 +53,7 @@ ${items}</ul>`;
 }
 
 function expiryTime(expiresAt: number): SafeHtml {
-  const iso = new Date(expiresAt).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(11, 16)} UTC</time>`;
+  return html`<time datetime="${new Date(expiresAt).toISOString()}">${utcTime(expiresAt)}</time>`;
 }
 
 function secretField(hasStoredSecret: boolean): SafeHtml {
