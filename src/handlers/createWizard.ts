@@ -15,9 +15,8 @@ import {
   conversationValue,
   optionValue,
   optionValues,
-  teamKeyOf,
+  readSubmission,
   textValue,
-  viewSubmissionBody,
 } from './payloads.ts';
 import { readScopeChoice } from './scopeChoice.ts';
 import { sendSetupLink } from './sendSetupLink.ts';
@@ -50,13 +49,13 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
    * once, or what the step needs.
    */
   async function openStep(body: unknown, attempted: string) {
-    const parsed = viewSubmissionBody.safeParse(body);
-    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    if (!parsed.success || !state || !teamId) return { answer: restart() } as const;
-    const allowed = await guard(deps, { teamId, userId: parsed.data.user.id }, attempted);
+    const submitted = readSubmission(body);
+    const state = submitted ? decodeWizard(submitted.view.private_metadata) : null;
+    if (!submitted || !state) return { answer: restart() } as const;
+    const { teamId, userId } = submitted;
+    const allowed = await guard(deps, { teamId, userId }, attempted);
     if (!allowed.ok) return { answer: refusalView(allowed.code) } as const;
-    return { state, teamId, values: parsed.data.view.state.values } as const;
+    return { state, teamId, values: submitted.view.state.values } as const;
   }
 
   app.action(INPUT.orgKind, async ({ ack, body, client }) => {
@@ -155,14 +154,11 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
   });
 
   app.view(CALLBACK.connectScopes, async ({ ack, body }) => {
-    const parsed = viewSubmissionBody.safeParse(body);
-    const state = parsed.success ? decodeWizard(parsed.data.view.private_metadata) : null;
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+    const submitted = readSubmission(body);
+    const state = submitted ? decodeWizard(submitted.view.private_metadata) : null;
     if (
-      !parsed.success ||
-      !state ||
-      !teamId ||
-      !state.nickname ||
+      !submitted ||
+      !state?.nickname ||
       !state.domain ||
       !state.clientId ||
       !carriedDetailsHold(deps.flows, {
@@ -174,14 +170,14 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
     ) {
       return ack(restart());
     }
-    const userId = parsed.data.user.id;
+    const { teamId, userId } = submitted;
     // Slack may deliver one submission twice (a retry after a slow answer): the second
     // gets the first one's answer, so there is one connection and one DM.
-    const replay = await rememberSubmission(parsed.data.view.id);
+    const replay = await rememberSubmission(submitted.view.id);
     if (replay.seen) return ack(replay.response);
     const allowed = await guard(deps, { teamId, userId }, 'create: permissions step');
     if (!allowed.ok) return ack(replay.settle(refusalView(allowed.code)));
-    const values = parsed.data.view.state.values;
+    const values = submitted.view.state.values;
     const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
     if (!scopes.ok)
       return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));

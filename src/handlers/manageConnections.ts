@@ -11,7 +11,7 @@ import { allowClick, guard } from './guard.ts';
 import type { Listeners } from './listeners.ts';
 import { listPage } from './listPage.ts';
 import { type ConnectionModalKind, openConnectionModal } from './openConnectionModal.ts';
-import { readClick, teamKeyOf, viewSubmissionBody } from './payloads.ts';
+import { readClick, readSubmission } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
 import { readScopeChoice } from './scopeChoice.ts';
 import { sendSetupLink } from './sendSetupLink.ts';
@@ -43,20 +43,17 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
    * Returns the answer to give at once, or what the rest of the handler needs.
    */
   async function openSubmission(body: unknown, attempted: string) {
-    const parsed = viewSubmissionBody.safeParse(body);
-    const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
-    const connectionId = parsed.success
-      ? decodeConnectionRef(parsed.data.view.private_metadata)
-      : null;
-    if (!parsed.success || !teamId || !connectionId) return { answer: gone() } as const;
-    const userId = parsed.data.user.id;
-    const replay = await rememberSubmission(parsed.data.view.id);
+    const submitted = readSubmission(body);
+    const connectionId = submitted ? decodeConnectionRef(submitted.view.private_metadata) : null;
+    if (!submitted || !connectionId) return { answer: gone() } as const;
+    const { teamId, userId } = submitted;
+    const replay = await rememberSubmission(submitted.view.id);
     if (replay.seen) return { answer: replay.response } as const;
     const allowed = await guard(deps, { teamId, userId }, attempted);
     if (!allowed.ok) {
       return { answer: replay.settle(refusalView(allowed.code)) } as const;
     }
-    return { teamId, connectionId, userId, replay, values: parsed.data.view.state.values } as const;
+    return { teamId, connectionId, userId, replay, values: submitted.view.state.values } as const;
   }
   const { settings } = deps.flows;
 

@@ -96,6 +96,17 @@ export function readClick(body: unknown) {
   return { data: parsed.data, teamId, userId: parsed.data.user.id };
 }
 
+/**
+ * A view submission with its workspace (or grid) and user; null for a payload that is
+ * not one, or names no workspace.
+ */
+export function readSubmission(body: unknown) {
+  const parsed = viewSubmissionBody.safeParse(body);
+  const teamId = parsed.success ? teamKeyOf(parsed.data) : null;
+  if (!parsed.success || !teamId) return null;
+  return { view: parsed.data.view, teamId, userId: parsed.data.user.id };
+}
+
 export function teamKeyOf(body: {
   team?: { id: string } | null;
   user?: { team_id?: string | null };
