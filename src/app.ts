@@ -1,4 +1,4 @@
-import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createAlertChannel } from './alertNotifier.ts';
 import { boltLogger } from './boltLogger.ts';
 import type { Config } from './config.ts';
@@ -104,10 +104,6 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
     timeout: 5000,
   };
-  const client = new webApi.WebClient(config.slack.botToken, clientOptions);
-  const notifier = createNotifier(client, deps.logger, metrics);
-  const alerts = createAlertChannel(client, notifier, deps.logger, now, metrics);
-
   const socketMode = config.slack.appToken !== null;
   const receiver = socketMode
     ? new SocketModeReceiver({
@@ -132,6 +128,10 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     clientOptions,
     deferInitialization: true,
   });
+  // Bolt's own client (the bot token, these options) serves the flows and pages too.
+  const { client } = app;
+  const notifier = createNotifier(client, deps.logger, metrics);
+  const alerts = createAlertChannel(client, notifier, deps.logger, now, metrics);
   if (socketMode) {
     app.use(async ({ context, next }) =>
       requestContext.run({ reqId: String(context.envelopeId ?? 'socket') }, next),
