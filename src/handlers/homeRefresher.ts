@@ -32,7 +32,7 @@ export interface HomeRefresher {
 export interface HomeRefresherOptions {
   flows: FlowDeps;
   checkPermission: PermissionCheck;
-  /** Bolt's `app.client`, or the composition root's WebClient. */
+  /** Bolt's `app.client` (what the composition root uses for everything). */
   client: { views: { publish(args: { user_id: string; view: types.HomeView }): Promise<unknown> } };
   logger: Logger;
   debounceMs?: number;
