@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './e2e/harness.ts';
 import { type SlackPeer, startSlackPeer } from './peers/slack/index.ts';
-import { cleanEnv, ROOT, runTsx, startTsx, type TsxProcess } from './tsxProcess.ts';
+import { cleanEnv, ROOT, runTsx, startTsx, type TsxProcess, waitForHealthz } from './tsxProcess.ts';
 
 /**
  * `npm start` as an operator runs it: `tsx src/main.ts` in a child process, with nothing
@@ -139,7 +139,7 @@ describe('npm start with a configuration', () => {
         DATABASE_PATH: join(dataDir, 'okta-connect.sqlite'),
       }),
     });
-    await waitUntilHealthy(bot, `${baseUrl}/healthz`, 15_000);
+    await waitForHealthz(bot, baseUrl, { timeoutMs: 15_000, intervalMs: 100 });
   });
 
   afterAll(async () => {
@@ -196,20 +196,4 @@ function logLines(stdout: string): Record<string, unknown>[] {
     .trimEnd()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** Polls until /healthz answers 200; fails early if the process exits, and after `timeoutMs`. */
-async function waitUntilHealthy(bot: TsxProcess, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (bot.exited()) throw new Error(`the bot exited before answering:\n${bot.stderr()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no 200 from ${url} within ${timeoutMs} ms:\n${bot.stdout()}\n${bot.stderr()}`);
 }

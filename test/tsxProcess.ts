@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from './waitUntil.ts';
 
 /** The project folder, so that scripts run the same from any working directory. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -104,4 +105,31 @@ export async function runTsx(
   } finally {
     run.killGroup();
   }
+}
+
+/**
+ * Polls `${baseUrl}/healthz` until it answers 200; fails at once if the process exits,
+ * and after `timeoutMs`, with what it wrote.
+ */
+export function waitForHealthz(
+  child: TsxProcess,
+  baseUrl: string,
+  options: { timeoutMs: number; intervalMs?: number },
+): Promise<void> {
+  return waitUntil(
+    async () => {
+      if (child.exited()) {
+        throw new Error(`the bot exited before answering:\n${child.stderr()}\n${child.stdout()}`);
+      }
+      try {
+        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
+        await res.body?.cancel();
+        return res.status === 200;
+      } catch {
+        return false; // Not listening yet.
+      }
+    },
+    `200 from ${baseUrl}/healthz`,
+    { ...options, detail: () => `${child.stdout()}\n${child.stderr()}` },
+  );
 }

@@ -5,6 +5,7 @@ import { type AuthorizationStart, isSameBrowser } from '../../src/db/authRequest
 import {
   createRepos,
   DATABASE_KINDS,
+  newAuthRequest,
   newConnection,
   openTestDatabase,
   type Repos,
@@ -17,16 +18,9 @@ const STATE_TTL = 10 * 60_000;
 function pendingRequest(repos: Repos) {
   const created = repos.connections.createPending(newConnection());
   if (!created.ok) throw new Error('create failed');
-  const { request, linkToken } = repos.authRequests.create({
-    connectionId: created.connection.id,
-    teamId: 'T_ACME',
-    purpose: 'create',
-    scopeMode: 'default',
-    connectionVersion: 1,
-    requestedScopes: ['okta.users.read'],
-    slackUserId: 'U_ADMIN',
-    expiresAt: repos.clock() + LINK_TTL,
-  });
+  const { request, linkToken } = repos.authRequests.create(
+    newAuthRequest(created.connection.id, repos.clock, { requestedScopes: ['okta.users.read'] }),
+  );
   return { connection: created.connection, request, linkToken };
 }
 
@@ -165,16 +159,9 @@ describe.each(DATABASE_KINDS)('authorization requests (%s)', (kind) => {
     const consumed = (() => {
       const created = repos.connections.createPending(newConnection({ nickname: 'second' }));
       if (!created.ok) throw new Error('create failed');
-      const { request } = repos.authRequests.create({
-        connectionId: created.connection.id,
-        teamId: 'T_ACME',
-        purpose: 'create',
-        scopeMode: 'default',
-        connectionVersion: 1,
-        requestedScopes: [],
-        slackUserId: 'U_ADMIN',
-        expiresAt: repos.clock() + LINK_TTL,
-      });
+      const { request } = repos.authRequests.create(
+        newAuthRequest(created.connection.id, repos.clock),
+      );
       repos.authRequests.beginAuthorization(request.id, start(repos, { state: 'second-state' }));
       repos.authRequests.consumeByState('second-state', repos.clock());
       return request;

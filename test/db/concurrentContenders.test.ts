@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { activeConnection, createRepos, KEY_A, openTestDatabase, tempDir } from './testDatabase.ts';
+import {
+  activeConnection,
+  createRepos,
+  KEY_A,
+  newAuthRequest,
+  openTestDatabase,
+  tempDir,
+} from './testDatabase.ts';
 
 interface Outcome {
   consumed: boolean;
@@ -50,16 +57,7 @@ describe('contenders on separate connections to one file', () => {
     const repos = createRepos(openTestDatabase('file', path));
     const connectionId = activeConnection(repos).id;
     const now = repos.clock();
-    const { request } = repos.authRequests.create({
-      connectionId,
-      teamId: 'T_ACME',
-      purpose: 'create',
-      scopeMode: 'default',
-      connectionVersion: 1,
-      requestedScopes: [],
-      slackUserId: 'U_ADMIN',
-      expiresAt: now + 900_000,
-    });
+    const { request } = repos.authRequests.create(newAuthRequest(connectionId, repos.clock));
     repos.authRequests.beginAuthorization(request.id, {
       state: 'the-state',
       browserBinding: 'cookie',

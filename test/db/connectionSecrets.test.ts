@@ -10,6 +10,7 @@ import {
   DATABASE_KINDS,
   KEY_A,
   KEY_B,
+  newAuthRequest,
   newConnection,
   openTestDatabase,
   REFRESH_TOKEN,
@@ -103,16 +104,9 @@ describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
   it('are all wiped, with the connection’s pending links, when it is deleted', () => {
     const repos = setup();
     const { id } = activeConnection(repos);
-    const { linkToken } = repos.authRequests.create({
-      connectionId: id,
-      teamId: 'T_ACME',
-      purpose: 'reauthorize',
-      scopeMode: 'default',
-      connectionVersion: 1,
-      requestedScopes: [],
-      slackUserId: 'U_ADMIN',
-      expiresAt: repos.clock() + 900_000,
-    });
+    const { linkToken } = repos.authRequests.create(
+      newAuthRequest(id, repos.clock, { purpose: 'reauthorize' }),
+    );
     expect(repos.connections.markDeleted(id).ok).toBe(true);
     const row = rawConnection(repos, id);
     expect(row.status).toBe('deleted');

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { type KeyRing, randomToken } from '../../src/crypto.ts';
 import { SEALED_COLUMNS } from '../../src/db/rotateKeys.ts';
 import { openColumn } from '../../src/db/sealedColumns.ts';
-import { activeConnection, newConnection, type Repos } from './testDatabase.ts';
+import { activeConnection, newAuthRequest, newConnection, type Repos } from './testDatabase.ts';
 
 export const KEY_C = Buffer.alloc(32, 0xc3);
 
@@ -28,16 +28,13 @@ export function seedSealedValues(repos: Repos, connectionCount = 3): Plaintexts 
     plaintexts.set(`connections.access_token:${id}`, secrets.accessToken);
     plaintexts.set(`connections.refresh_token:${id}`, secrets.refreshToken);
     if (n > 2) continue;
-    const { request } = repos.authRequests.create({
-      connectionId: id,
-      teamId: 'T_ACME',
-      purpose: 'reauthorize',
-      scopeMode: 'default',
-      connectionVersion: 2,
-      requestedScopes: ['okta.users.read'],
-      slackUserId: 'U_ADMIN',
-      expiresAt: repos.clock() + 900_000,
-    });
+    const { request } = repos.authRequests.create(
+      newAuthRequest(id, repos.clock, {
+        purpose: 'reauthorize',
+        connectionVersion: 2,
+        requestedScopes: ['okta.users.read'],
+      }),
+    );
     const start = {
       state: randomToken(),
       browserBinding: randomToken(),

@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { createKeyRing, type KeyRing } from '../../src/crypto.ts';
 import { createAuditRepo } from '../../src/db/auditRepo.ts';
-import { createAuthRequestsRepo } from '../../src/db/authRequestsRepo.ts';
+import { createAuthRequestsRepo, type NewAuthRequest } from '../../src/db/authRequestsRepo.ts';
 import {
   type Authorization,
   createConnectionsRepo,
   type NewConnection,
 } from '../../src/db/connectionsRepo.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
+import type { FlowDeps } from '../../src/flows/deps.ts';
+import { createLogger } from '../../src/logger.ts';
+import { OktaOrgs } from '../../src/okta/oktaOrgs.ts';
 
 /** Every database suite runs on both: a real file in WAL mode, and `:memory:`. */
 export const DATABASE_KINDS = ['file', 'memory'] as const;
@@ -82,6 +85,25 @@ export function newConnection(overrides: Partial<NewConnection> = {}): NewConnec
   };
 }
 
+/** What `authRequests.create` takes for a setup link, valid 15 minutes from `clock()`. */
+export function newAuthRequest(
+  connectionId: string,
+  clock: () => number,
+  overrides: Partial<NewAuthRequest> = {},
+): NewAuthRequest {
+  return {
+    connectionId,
+    teamId: 'T_ACME',
+    purpose: 'create',
+    scopeMode: 'default',
+    connectionVersion: 1,
+    requestedScopes: [],
+    slackUserId: 'U_ADMIN',
+    expiresAt: clock() + 900_000,
+    ...overrides,
+  };
+}
+
 export const ACCESS_TOKEN = 'eyJraWQiOiJhY2Nlc3MifQ.access-token-plaintext';
 export const REFRESH_TOKEN = 'refresh-token-plaintext-0123456789';
 export const CLIENT_SECRET = 'client-secret-plaintext-abcdef';
@@ -102,6 +124,26 @@ export function authorization(overrides: Partial<Authorization> = {}): Authoriza
 }
 
 export type Repos = ReturnType<typeof createRepos>;
+
+/** What flows get in the bot, on these repositories and clock: no home org, no alert channel. */
+export function flowDeps(repos: Repos): FlowDeps {
+  return {
+    connections: repos.connections,
+    authRequests: repos.authRequests,
+    audit: repos.audit,
+    orgs: new OktaOrgs(),
+    settings: {
+      publicUrl: 'http://127.0.0.1:3000',
+      redirectUri: 'http://127.0.0.1:3000/oauth/okta/callback',
+      defaultScopes: [],
+      extraDomains: [],
+      home: null,
+      notifyChannel: null,
+    },
+    logger: createLogger('silent'),
+    now: repos.clock,
+  };
+}
 
 /** A connection taken through create and a successful authorization. */
 export function activeConnection(

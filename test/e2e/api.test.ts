@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/db/connectionsRepo.ts';
+import { eventually } from '../waitUntil.ts';
 import {
   type ApiServer,
   apiKeys,
-  eventually,
   movableClock,
   rawRequest,
   sha256Hex,

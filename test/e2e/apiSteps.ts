@@ -74,12 +74,3 @@ export function rawRequest(
     req.end();
   });
 }
-
-/** Polls until `check` holds (Slack calls made after the HTTP answer), or fails. */
-export async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

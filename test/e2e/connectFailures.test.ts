@@ -9,7 +9,7 @@ import {
 } from './connectionSteps.ts';
 import { ADMIN, ADMIN_PASSWORD, CLIENT_SECRET, type Harness } from './harness.ts';
 import { csrfFrom, HttpBrowser, type PageAnswer } from './httpBrowser.ts';
-import { authorizeInBrowser, linkIn } from './journey.ts';
+import { authorizeInBrowser, linkIn, reachCallback } from './journey.ts';
 import { sharedHarness, withHarness } from './slackChecks.ts';
 
 /** The page's heading, which is the failure's title. */
@@ -152,20 +152,6 @@ describe('links and sign-ins that cannot be used', () => {
   let offset = 0;
   const harness = sharedHarness({ now: () => Date.now() + offset });
   const SIXTEEN_MINUTES = 16 * 60 * 1000;
-
-  /** Setup page → secret → Okta sign-in, stopping where Okta sends the browser back. */
-  async function reachCallback(h: Harness, link: string) {
-    const browser = new HttpBrowser();
-    const setup = await browser.get(link);
-    const csrf = csrfFrom(setup.body);
-    const posted = await browser.postForm(link, { csrf, client_secret: CLIENT_SECRET });
-    expect(posted.status).toBe(303);
-    const back = await h.okta.signIn(posted.location ?? '', {
-      username: 'ada@acme.example',
-      password: ADMIN_PASSWORD,
-    });
-    return { browser, csrf, callbackUrl: back.href };
-  }
 
   it('refuses a link after its 15 minutes, on the page and on the form', async () => {
     const h = harness();

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { StoredMessage } from '../peers/slack/index.ts';
+import type { OktaPeer } from '../peers/okta/index.ts';
+import type { SlackPeer, SlackUser, StoredMessage, ViewLike } from '../peers/slack/index.ts';
 import { ADMIN_PASSWORD, CLIENT_ID, CLIENT_SECRET, type Harness, ORG } from './harness.ts';
 import { csrfFrom, HttpBrowser, type PageAnswer } from './httpBrowser.ts';
 
@@ -30,8 +31,12 @@ export interface WizardAnswers {
   typed?: string;
 }
 
-/** `/okta-connect` through the three modal steps, as the admin would click them. */
-export async function runWizard(h: Harness, answers: WizardAnswers = {}, user = h.admin) {
+/** `/okta-connect` and the first two wizard steps; returns the permissions step (not submitted). */
+export async function toScopesStep(
+  h: { slack: SlackPeer },
+  user: SlackUser,
+  answers: WizardAnswers = {},
+): Promise<ViewLike> {
   const opened = h.slack.callCount('views.open');
   const command = await user.command('');
   expect(command.status).toBe(200);
@@ -44,6 +49,12 @@ export async function runWizard(h: Harness, answers: WizardAnswers = {}, user = 
     client_id: answers.clientId ?? CLIENT_ID,
   });
   expect(details.outcome).toMatchObject({ kind: 'pushed' });
+  return user.currentView();
+}
+
+/** `/okta-connect` through the three modal steps, as the admin would click them. */
+export async function runWizard(h: Harness, answers: WizardAnswers = {}, user = h.admin) {
+  await toScopesStep(h, user, answers);
   const scopes = await user.submit({
     scope_mode: answers.scopeMode ?? 'default',
     ...(answers.pick ? { scope_pick: answers.pick } : {}),
@@ -54,7 +65,7 @@ export async function runWizard(h: Harness, answers: WizardAnswers = {}, user = 
 
 /** Setup page → secret → Okta sign-in → callback, in one browser. */
 export async function authorizeInBrowser(
-  h: Harness,
+  h: { okta: OktaPeer },
   link: string,
   options: {
     secret?: string;
@@ -79,4 +90,18 @@ export async function authorizeInBrowser(
   );
   const callback = await browser.get(back.href);
   return { setup, posted, callback, browser };
+}
+
+/** Setup page → secret → Okta sign-in, stopping where Okta sends the browser back. */
+export async function reachCallback(h: { okta: OktaPeer }, link: string) {
+  const browser = new HttpBrowser();
+  const setup = await browser.get(link);
+  const csrf = csrfFrom(setup.body);
+  const posted = await browser.postForm(link, { csrf, client_secret: CLIENT_SECRET });
+  expect(posted.status).toBe(303);
+  const back = await h.okta.signIn(posted.location ?? '', {
+    username: 'ada@acme.example',
+    password: ADMIN_PASSWORD,
+  });
+  return { browser, csrf, callbackUrl: back.href };
 }

@@ -1,28 +1,55 @@
-import type { Connection } from '../../src/db/connectionsRepo.ts';
+import type { Connection, ConnectionsRepo } from '../../src/db/connectionsRepo.ts';
+import type { OktaPeer } from '../peers/okta/index.ts';
 import { CLIENT_ID, CLIENT_SECRET, type Harness, ORG } from './harness.ts';
+
+export interface SeedOptions {
+  notifyChannel?: string | null;
+  prefix?: string;
+  scopes?: string[];
+  /** When the access tokens were issued (default now); they expire when Okta says. */
+  now?: number;
+  /** When the access tokens expire, whatever Okta says: near now makes them due. */
+  accessExpiresAt?: number;
+}
 
 /**
  * Active connections without the browser steps: tokens issued by the Okta peer for the
  * harness's app and user, stored the way the callback stores them.
  */
-export async function seedActiveConnections(
+export function seedActiveConnections(
   h: Harness,
   count: number,
-  options: {
-    teamId?: string;
-    notifyChannel?: string | null;
-    prefix?: string;
-    scopes?: string[];
-    now?: number;
-  } = {},
+  options: SeedOptions & { teamId?: string } = {},
 ): Promise<Connection[]> {
   const teamId = options.teamId ?? h.slack.identity.teamId;
+  return seedActive(
+    { okta: h.okta, oktaUserId: h.oktaUserId, teamId },
+    h.bot.flows.connections,
+    count,
+    options,
+  );
+}
+
+/**
+ * `seedActiveConnections` for any store of connections: the resilience suites write
+ * into the database file of bots running in child processes.
+ */
+export async function seedActive(
+  org: { okta: OktaPeer; oktaUserId: string; teamId: string },
+  connections: ConnectionsRepo,
+  count: number,
+  options: SeedOptions = {},
+): Promise<Connection[]> {
   const scopes = options.scopes ?? ['openid', 'offline_access', 'okta.users.read'];
   const made: Connection[] = [];
   for (let i = 0; i < count; i += 1) {
-    const tokens = await h.okta.issueTokens({ clientId: CLIENT_ID, userId: h.oktaUserId, scopes });
-    const created = h.bot.flows.connections.createPending({
-      teamId,
+    const tokens = await org.okta.issueTokens({
+      clientId: CLIENT_ID,
+      userId: org.oktaUserId,
+      scopes,
+    });
+    const created = connections.createPending({
+      teamId: org.teamId,
       nickname: `${options.prefix ?? 'seed'}-${i}`,
       orgKind: 'other',
       domain: ORG,
@@ -33,12 +60,13 @@ export async function seedActiveConnections(
       notifyChannel: options.notifyChannel === undefined ? 'CALERTS' : options.notifyChannel,
     });
     if (!created.ok) throw new Error('seed: nickname taken');
-    const active = h.bot.flows.connections.markActive(created.connection.id, {
+    const active = connections.markActive(created.connection.id, {
       grantedScopes: tokens.scope.split(' '),
       accessToken: tokens.access_token ?? '',
       refreshToken: tokens.refresh_token ?? null,
-      accessExpiresAt: (options.now ?? Date.now()) + tokens.expires_in * 1000,
-      authorizedSub: h.oktaUserId,
+      accessExpiresAt:
+        options.accessExpiresAt ?? (options.now ?? Date.now()) + tokens.expires_in * 1000,
+      authorizedSub: org.oktaUserId,
       authorizedLogin: 'ada@acme.example',
       authorizedBy: 'UADMIN1',
       clientSecret: CLIENT_SECRET,

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/db/connectionsRepo.ts';
 import type { AlertChannel, Incident } from '../../src/flows/alerts.ts';
-import type { FlowDeps } from '../../src/flows/deps.ts';
 import { noteInsufficientScope } from '../../src/flows/noteInsufficientScope.ts';
-import { createLogger } from '../../src/logger.ts';
-import { OktaOrgs } from '../../src/okta/oktaOrgs.ts';
-import { activeConnection, createRepos, openTestDatabase } from '../db/testDatabase.ts';
+import { activeConnection, createRepos, flowDeps, openTestDatabase } from '../db/testDatabase.ts';
 
 /** An alert channel that remembers what it was asked to do, standing in for Slack. */
 function recordingAlerts() {
@@ -27,22 +24,7 @@ function recordingAlerts() {
 
 function setup() {
   const repos = createRepos(openTestDatabase('memory'));
-  const deps: FlowDeps = {
-    connections: repos.connections,
-    authRequests: repos.authRequests,
-    audit: repos.audit,
-    orgs: new OktaOrgs(),
-    settings: {
-      publicUrl: 'http://127.0.0.1:3000',
-      redirectUri: 'http://127.0.0.1:3000/oauth/okta/callback',
-      defaultScopes: [],
-      extraDomains: [],
-      home: null,
-      notifyChannel: null,
-    },
-    logger: createLogger('silent'),
-    now: repos.clock,
-  };
+  const deps = flowDeps(repos);
   return { repos, deps, connection: activeConnection(repos), ...recordingAlerts() };
 }
 

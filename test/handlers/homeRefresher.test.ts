@@ -1,11 +1,8 @@
 import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import type { PermissionResult } from '../../src/flows/checkPermission.ts';
-import type { FlowDeps } from '../../src/flows/deps.ts';
 import { createHomeRefresher } from '../../src/handlers/homeRefresher.ts';
-import { createLogger } from '../../src/logger.ts';
-import { OktaOrgs } from '../../src/okta/oktaOrgs.ts';
-import { activeConnection, createRepos, openTestDatabase } from '../db/testDatabase.ts';
+import { activeConnection, createRepos, flowDeps, openTestDatabase } from '../db/testDatabase.ts';
 import { validateView } from '../peers/slack/index.ts';
 
 const TEAM = 'T_ACME';
@@ -30,22 +27,7 @@ function recordingSlack() {
 
 function setup(admins: readonly string[] = ['U_ADMIN', 'U_OTHER']) {
   const repos = createRepos(openTestDatabase('memory'));
-  const flows: FlowDeps = {
-    connections: repos.connections,
-    authRequests: repos.authRequests,
-    audit: repos.audit,
-    orgs: new OktaOrgs(),
-    settings: {
-      publicUrl: 'http://127.0.0.1:3000',
-      redirectUri: 'http://127.0.0.1:3000/oauth/okta/callback',
-      defaultScopes: [],
-      extraDomains: [],
-      home: null,
-      notifyChannel: null,
-    },
-    logger: createLogger('silent'),
-    now: repos.clock,
-  };
+  const flows = flowDeps(repos);
   const slack = recordingSlack();
   const checkPermission = async (userId: string): Promise<PermissionResult> =>
     admins.includes(userId)

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger.ts';
 import { ADMIN, type Harness, SIGNING_SECRET, startHarness } from '../e2e/harness.ts';
 import { seedActiveConnections } from '../e2e/seed.ts';
 import { slashCommand } from '../peers/slack/index.ts';
+import { waitUntil } from '../waitUntil.ts';
 
 type Line = Record<string, unknown>;
 
@@ -22,15 +23,6 @@ function memoryLogger(level = 'debug') {
 }
 
 const parse = (text: string) => JSON.parse(text) as Line;
-
-/** Polls (bounded) until `check` holds; for log lines written after an answer. */
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('log lines of the running bot', () => {
   let h: Harness;
@@ -57,9 +49,10 @@ describe('log lines of the running bot', () => {
     expect(res.headers['x-request-id']).toBe(reqId);
     await h.slack.waitForCalls('views.open');
     // The modal is opened after the ack; its Web API lines come last.
-    await until(
+    await waitUntil(
       () => h.logs.slice(from).some((line) => line.includes("apiCall('views.open') end")),
       'the views.open log line',
+      { timeoutMs: 5000, intervalMs: 10 },
     );
 
     const lines = h.logs.slice(from).map(parse);

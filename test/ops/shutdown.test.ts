@@ -18,7 +18,8 @@ import {
 import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
 import { type OktaPeer, startOktaPeer } from '../peers/okta/index.ts';
 import { type SlackPeer, SlackUser, startSlackPeer } from '../peers/slack/index.ts';
-import { cleanEnv, startTsx, type TsxProcess } from '../tsxProcess.ts';
+import { cleanEnv, startTsx, type TsxProcess, waitForHealthz } from '../tsxProcess.ts';
+import { refused, waitUntil } from '../waitUntil.ts';
 
 /**
  * `npm start` stopped by SIGTERM while a setup page POST waits on Okta's discovery
@@ -54,7 +55,7 @@ async function startBot(port: number) {
     }),
   });
   children.push(bot);
-  await until(bot, async () => (await tryGet(`${publicUrl}/healthz`)) === 200, 'the bot');
+  await waitForHealthz(bot, publicUrl, { timeoutMs: 15_000, intervalMs: 20 });
   return { bot, port, publicUrl, databasePath };
 }
 
@@ -77,42 +78,6 @@ afterAll(async () => {
   await okta?.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Polls `check` until it holds; fails after `timeoutMs`, with what the bot wrote. */
-async function until(
-  bot: TsxProcess,
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${bot.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function tryGet(url: string): Promise<number | null> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await res.body?.cancel();
-    return res.status;
-  } catch {
-    return null;
-  }
-}
-
-/** Whether a new TCP connection to `port` is refused (rather than accepted). */
-function connectionRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
 
 /** The admin's wizard, over signed HTTP to the child process; resolves with the setup link. */
 async function setupLink(publicUrl: string): Promise<string> {
@@ -166,14 +131,17 @@ describe('SIGTERM while a request is under way', () => {
         answer = posted;
         return posted;
       });
-    await until(
-      bot,
+    await waitUntil(
       () => okta.requests.some((r) => r.path === DISCOVERY && r.status === 0),
       'the POST to reach Okta',
+      { intervalMs: 20, detail: bot.stderr },
     );
 
     bot.signal('SIGTERM');
-    await until(bot, () => connectionRefused(port), 'new connections to be refused');
+    await waitUntil(() => refused(port), 'new connections to be refused', {
+      intervalMs: 20,
+      detail: bot.stderr,
+    });
     expect(bot.exited()).toBe(false);
     expect(answer).toBeUndefined();
 
@@ -221,11 +189,17 @@ describe('a second signal while stopping', () => {
     stalled.write(
       'POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n',
     );
-    await until(bot, () => received.startsWith('HTTP/1.1 100 Continue'), 'the request to start');
+    await waitUntil(() => received.startsWith('HTTP/1.1 100 Continue'), 'the request to start', {
+      intervalMs: 20,
+      detail: bot.stderr,
+    });
     stalled.write('{"type":');
     try {
       bot.signal('SIGTERM');
-      await until(bot, () => connectionRefused(port), 'new connections to be refused');
+      await waitUntil(() => refused(port), 'new connections to be refused', {
+        intervalMs: 20,
+        detail: bot.stderr,
+      });
       expect(bot.exited()).toBe(false);
 
       bot.signal('SIGINT');

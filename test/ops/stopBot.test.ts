@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../e2e/harness.ts';
 import { seedActiveConnections } from '../e2e/seed.ts';
+import { waitUntil } from '../waitUntil.ts';
 
 /** `bot.stop()`, which SIGTERM calls: the sweep step under way finishes before the database closes. */
 
@@ -12,14 +13,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('stopping the bot during a sweep', () => {
   it('lets the refresh under way finish and store its tokens, and schedules no more', async () => {
     h = await startHarness();
@@ -29,9 +22,10 @@ describe('stopping the bot during a sweep', () => {
 
     okta.injectFault(TOKEN, { kind: 'delay', ms: 60_000 });
     const sweeping = h.bot.health.runNow();
-    await until(
+    await waitUntil(
       () => okta.requests.some((r) => r.path === TOKEN && r.status === 0),
       'the refresh to reach Okta',
+      { timeoutMs: 5000, intervalMs: 10 },
     );
     let stopped = false;
     const stopping = h.bot.stop(10_000).then(() => {

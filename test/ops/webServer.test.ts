@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { createWebServer, type WebServer } from '../../src/web/server.ts';
+import { refused, waitUntil } from '../waitUntil.ts';
 
 /**
  * How the bot's HTTP server stops: over raw keep-alive sockets, as a reverse proxy's
@@ -35,25 +36,6 @@ function rawClient(port: number): Promise<RawClient> {
         get: (path) => socket.write(`GET ${path} HTTP/1.1\r\nHost: bot\r\n\r\n`),
       }),
     );
-  });
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
   });
 }
 
@@ -98,7 +80,7 @@ describe('closing the web server', () => {
     const s = await start();
     const busy = await s.client();
     busy.get('/slow');
-    await until(s.slowStarted, 'the slow request to start');
+    await waitUntil(s.slowStarted, 'the slow request to start', { timeoutMs: 5000, intervalMs: 5 });
 
     let closed = false;
     const closing = s.web.close(10_000).then(() => {
@@ -119,7 +101,10 @@ describe('closing the web server', () => {
     const s = await start();
     const idle = await s.client();
     idle.get('/fast');
-    await until(() => idle.text().endsWith('fast'), 'the fast answer');
+    await waitUntil(() => idle.text().endsWith('fast'), 'the fast answer', {
+      timeoutMs: 5000,
+      intervalMs: 5,
+    });
     expect(idle.text()).toMatch(/\r\nConnection: keep-alive\r\n/i);
 
     await s.web.close(10_000);
@@ -130,7 +115,7 @@ describe('closing the web server', () => {
     const s = await start();
     const stuck = await s.client();
     stuck.get('/slow');
-    await until(s.slowStarted, 'the slow request to start');
+    await waitUntil(s.slowStarted, 'the slow request to start', { timeoutMs: 5000, intervalMs: 5 });
 
     await s.web.close(50);
     await stuck.closed;

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
 import { createKeyRing } from '../../src/crypto.ts';
 import { createAuthRequestsRepo } from '../../src/db/authRequestsRepo.ts';
-import { type Connection, createConnectionsRepo } from '../../src/db/connectionsRepo.ts';
+import { createConnectionsRepo } from '../../src/db/connectionsRepo.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
 import {
   ADMIN,
@@ -17,10 +16,9 @@ import {
   ORG,
   SIGNING_SECRET,
 } from '../e2e/harness.ts';
-import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
 import { type OktaPeer, type RefreshTokenPolicy, startOktaPeer } from '../peers/okta/index.ts';
-import { type SlackPeer, SlackUser, startSlackPeer, type ViewLike } from '../peers/slack/index.ts';
-import { cleanEnv, startTsx, type TsxProcess } from '../tsxProcess.ts';
+import { type SlackPeer, SlackUser, startSlackPeer } from '../peers/slack/index.ts';
+import { cleanEnv, startTsx, type TsxProcess, waitForHealthz } from '../tsxProcess.ts';
 
 /**
  * The bot as operators run it (`tsx src/main.ts` in a child process, its own process
@@ -190,33 +188,8 @@ export async function startBot(
   };
   world.bots.add(bot);
   live.add(child);
-  await waitUntil(
-    async () => {
-      if (child.exited()) throw new Error(`the bot exited:\n${child.stderr()}\n${child.stdout()}`);
-      try {
-        const res = await fetch(`${publicUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
-        return res.status === 200;
-      } catch {
-        return false;
-      }
-    },
-    `the bot on port ${port} to answer /healthz`,
-    20_000,
-  );
+  await waitForHealthz(child, publicUrl, { timeoutMs: 20_000 });
   return bot;
-}
-
-/** Polls `check` every 25 ms until it holds; fails naming `what` after `timeoutMs`. */
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** The bot's database, opened by the test (WAL: alongside running bots). */
@@ -236,99 +209,4 @@ export function openStore(world: World): Store {
     authRequests: createAuthRequestsRepo(handle.db, ring, Date.now),
     close: () => handle.close(),
   };
-}
-
-/**
- * Active connections written straight into the database file, as the callback stores
- * them, with tokens the Okta peer issued. `accessExpiresAt` near now makes them due.
- */
-export async function seedActive(
-  world: World,
-  store: Store,
-  count: number,
-  options: { prefix?: string; accessExpiresAt: number },
-): Promise<Connection[]> {
-  const made: Connection[] = [];
-  const scopes = ['openid', 'offline_access', 'okta.users.read'];
-  for (let i = 0; i < count; i += 1) {
-    const tokens = await world.okta.issueTokens({
-      clientId: CLIENT_ID,
-      userId: world.oktaUserId,
-      scopes,
-    });
-    const created = store.connections.createPending({
-      teamId: world.teamId,
-      nickname: `${options.prefix ?? 'seed'}-${i}`,
-      orgKind: 'other',
-      domain: ORG,
-      clientId: CLIENT_ID,
-      scopeMode: 'custom',
-      requestedScopes: scopes,
-      createdBy: ADMIN,
-      notifyChannel: ALERTS,
-    });
-    if (!created.ok) throw new Error('seed: nickname taken');
-    const active = store.connections.markActive(created.connection.id, {
-      grantedScopes: tokens.scope.split(' '),
-      accessToken: tokens.access_token ?? '',
-      refreshToken: tokens.refresh_token ?? null,
-      accessExpiresAt: options.accessExpiresAt,
-      authorizedSub: world.oktaUserId,
-      authorizedLogin: 'ada@acme.example',
-      authorizedBy: ADMIN,
-      clientSecret: CLIENT_SECRET,
-    });
-    if (!active.ok) throw new Error('seed: could not activate');
-    made.push(active.connection);
-  }
-  return made;
-}
-
-/** `/okta-connect` and the first two wizard steps; returns the permissions step (not submitted). */
-export async function wizardToScopes(
-  world: World,
-  user: SlackUser,
-  nickname: string,
-): Promise<ViewLike> {
-  const opened = world.slack.callCount('views.open');
-  expect((await user.command('')).status).toBe(200);
-  await world.slack.waitForCalls('views.open', opened + 1);
-  const org = await user.submit({ prereqs: ['assigned', 'scopes_granted', 'super_admin'] });
-  expect(org.outcome).toMatchObject({ kind: 'pushed' });
-  const details = await user.submit({
-    nickname,
-    domain: `https://${ORG}/`,
-    client_id: CLIENT_ID,
-  });
-  expect(details.outcome).toMatchObject({ kind: 'pushed' });
-  return user.currentView();
-}
-
-/** The setup link in a DM the bot sent. */
-export function linkIn(message: { blocks?: unknown } | undefined): string {
-  const text = JSON.stringify(message?.blocks ?? []);
-  const match = text.match(/"url":"([^"]+\/connect\/[^"]+)"/);
-  if (!match?.[1]) throw new Error(`no setup link in ${text.slice(0, 500)}`);
-  return match[1];
-}
-
-/** Setup page → client secret → Okta's sign-in form → the bot's callback, in one browser. */
-export async function completeInBrowser(
-  world: World,
-  link: string,
-): Promise<{ setup: PageAnswer; posted: PageAnswer; callback: PageAnswer }> {
-  const browser = new HttpBrowser();
-  const setup = await browser.get(link);
-  expect(setup.status).toBe(200);
-  const posted = await browser.postForm(link, {
-    csrf: csrfFrom(setup.body),
-    client_secret: CLIENT_SECRET,
-  });
-  expect(posted.status).toBe(303);
-  const back = await world.okta.signIn(posted.location ?? '', {
-    username: 'ada@acme.example',
-    password: ADMIN_PASSWORD,
-  });
-  const callback = await browser.get(back.href);
-  return { setup, posted, callback };
 }

@@ -3,32 +3,30 @@ import { hashToken } from '../../src/crypto.ts';
 import type { SweepReport } from '../../src/flows/healthSweep.ts';
 import { decodeWizard, encodeWizard } from '../../src/handlers/wizardState.ts';
 import { freePort } from '../e2e/harness.ts';
+import { authorizeInBrowser, linkIn, toScopesStep } from '../e2e/journey.ts';
+import { seedActive } from '../e2e/seed.ts';
 import {
   type SlackHttpResponse,
   signedRequest,
   slashCommand,
   viewSubmission,
 } from '../peers/slack/index.ts';
+import { waitUntil } from '../waitUntil.ts';
 import {
   ADMIN,
   ADMIN2,
   ALERTS,
   type BotProcess,
-  completeInBrowser,
   HEALTH_INTERVAL_SECONDS,
-  linkIn,
   MORE_ADMINS,
   oneAtATime,
   openStore,
   SIGNING_SECRET,
   type Store,
-  seedActive,
   startBot,
   startWorld,
   type World,
-  waitUntil,
   withWorld,
-  wizardToScopes,
 } from './botProcess.ts';
 
 /**
@@ -70,7 +68,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         await withWorld({ redirectPorts: [port] }, async (world) => {
           const first = await startBot(world, { port });
           const admin = world.user(ADMIN, first);
-          await wizardToScopes(world, admin, 'acme-prod');
+          await toScopesStep(world, admin, { nickname: 'acme-prod' });
           const scopes = await admin.submit({ scope_mode: 'default' });
           expect(scopes.outcome).toMatchObject({ kind: 'updated' });
           await waitUntil(() => world.slack.messagesTo(ADMIN).length === 1, 'the setup-link DM');
@@ -79,7 +77,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
           await first.kill();
           await startBot(world, { port });
 
-          const { setup, callback } = await completeInBrowser(world, link);
+          const { setup, callback } = await authorizeInBrowser(world, link);
           expect(setup.body).toContain('acme.okta.com');
           expect(callback.status).toBe(200);
           await withStore(world, async (store) => {
@@ -99,7 +97,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
      * the dead process's lease and sweeps at once.
      */
     async function killMidRefresh(world: World, store: Store) {
-      const [seeded] = await seedActive(world, store, 1, {
+      const [seeded] = await seedActive(world, store.connections, 1, {
         accessExpiresAt: Date.now() + 5 * 60_000,
       });
       const id = seeded?.id ?? '';
@@ -188,7 +186,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         withWorld({}, async (world) => {
           const bot = await startBot(world);
           const admin = world.user(ADMIN, bot);
-          const template = await wizardToScopes(world, admin, 'burst-template');
+          const template = await toScopesStep(world, admin, { nickname: 'burst-template' });
           const state = decodeWizard(String(template.private_metadata));
           if (!state) throw new Error('no wizard state in the permissions step');
 
@@ -303,7 +301,9 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
     beforeAll(async () => {
       world = await startWorld({ refreshToken: { rotation: 'ROTATE', leewaySeconds: 0 } });
       store = openStore(world);
-      swept = await seedActive(world, store, CONNECTIONS, { accessExpiresAt: dueSoon() });
+      swept = await seedActive(world, store.connections, CONNECTIONS, {
+        accessExpiresAt: dueSoon(),
+      });
       sweptTokens = new Set(
         swept.map((c) => store.connections.readSecrets(c.id, ['refreshToken'])?.refreshToken),
       );
@@ -326,7 +326,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         await waitUntil(
           () => tokenRequests().length - tokenRequestsBefore >= 2 * IN_FLIGHT_PER_BOT,
           `both bots refreshing at once in round ${round}`,
-          HEALTH_INTERVAL_SECONDS * 1000 + 10_000,
+          { timeoutMs: HEALTH_INTERVAL_SECONDS * 1000 + 10_000 },
         );
         world.okta.clearFaults(TOKEN_PATH);
         await waitUntil(
@@ -378,7 +378,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
 
     /** The permissions step's submission, built once so that it can be sent again as is. */
     async function finalSubmission(userId: string, bot: BotProcess, nickname: string) {
-      const view = await wizardToScopes(world, world.user(userId, bot), nickname);
+      const view = await toScopesStep(world, world.user(userId, bot), { nickname });
       const original = viewSubmission({
         signingSecret: SIGNING_SECRET,
         userId,
@@ -475,7 +475,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
 
     it('lets one of two admins reauthorizing the same connection at once (through the two processes) have the link, and tells the other who has it', () =>
       queued(async () => {
-        const [connection] = await seedActive(world, store, 1, {
+        const [connection] = await seedActive(world, store.connections, 1, {
           prefix: 'shared',
           accessExpiresAt: Date.now() + 60 * 60_000,
         });

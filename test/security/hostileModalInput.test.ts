@@ -1,26 +1,13 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/db/connectionsRepo.ts';
 import { decodeWizard, encodeWizard, type WizardState } from '../../src/handlers/wizardState.ts';
-import {
-  ADMIN,
-  CLIENT_ID,
-  type Harness,
-  ORG,
-  SIGNING_SECRET,
-  startHarness,
-} from '../e2e/harness.ts';
+import { ADMIN, CLIENT_ID, type Harness, ORG, SIGNING_SECRET } from '../e2e/harness.ts';
 import { seedActiveConnections } from '../e2e/seed.ts';
 import { blockActions, type ViewLike, viewSubmission } from '../peers/slack/index.ts';
 import type { StateValues } from '../peers/slack/requests/element-state.ts';
-import {
-  eventually,
-  expectAlive,
-  expectSlackCallsSafe,
-  hostileText,
-  type ModalAnswer,
-  readModalAnswer,
-} from './support.ts';
+import { eventually } from '../waitUntil.ts';
+import { hostileHarness, hostileText, type ModalAnswer, readModalAnswer } from './support.ts';
 
 /** What the details step may accept: one label under an Okta-hosted suffix, nothing else. */
 const OKTA_ORG_HOST =
@@ -92,24 +79,19 @@ describe('hostile input in the create wizard, through the real receiver', () => 
     return { answer: readModalAnswer(response, view, sent), sent };
   }
 
-  beforeAll(async () => {
-    h = await startHarness({ env: { HOME_OKTA_DOMAIN: ORG, HOME_OKTA_CLIENT_ID: CLIENT_ID } });
-    await h.admin.command('');
-    await h.slack.waitForCalls('views.open', 1);
-    orgView = h.admin.currentView();
-    await h.admin.submit({ prereqs: PREREQS, org_kind: 'other' });
-    detailsView = h.admin.currentView();
-    await h.admin.submit({ nickname: 'seen-before', domain: ORG, client_id: CLIENT_ID });
-    permissionsView = h.admin.currentView();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await expectAlive(h);
-    expectSlackCallsSafe(h);
-    h.slack.clearCalls();
-  });
+  hostileHarness(
+    { env: { HOME_OKTA_DOMAIN: ORG, HOME_OKTA_CLIENT_ID: CLIENT_ID } },
+    async (started) => {
+      h = started;
+      await h.admin.command('');
+      await h.slack.waitForCalls('views.open', 1);
+      orgView = h.admin.currentView();
+      await h.admin.submit({ prereqs: PREREQS, org_kind: 'other' });
+      detailsView = h.admin.currentView();
+      await h.admin.submit({ nickname: 'seen-before', domain: ORG, client_id: CLIENT_ID });
+      permissionsView = h.admin.currentView();
+    },
+  );
 
   it('answers the org step with a prerequisites error, the details step or a restart, whatever is ticked or tampered', async () => {
     const real = String(orgView.private_metadata);
@@ -329,20 +311,12 @@ describe('hostile input in the reauthorize, edit-scopes and delete dialogs', () 
   let h: Harness;
   let ours: Connection;
   let theirs: Connection;
-  beforeAll(async () => {
-    h = await startHarness();
+  hostileHarness({}, async (started) => {
+    h = started;
     [ours] = (await seedActiveConnections(h, 1, { prefix: 'ours' })) as [Connection];
     [theirs] = (await seedActiveConnections(h, 1, { prefix: 'theirs', teamId: 'T0OTHER' })) as [
       Connection,
     ];
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await expectAlive(h);
-    expectSlackCallsSafe(h);
-    h.slack.clearCalls();
   });
 
   /** The dialog `/okta-connect WORD NAME` opens for our connection. */

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, CLIENT_SECRET, type Harness, startHarness } from '../e2e/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, CLIENT_SECRET, type Harness } from '../e2e/harness.ts';
 import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
 import type { StoredMessage } from '../peers/slack/index.ts';
+import { eventually } from '../waitUntil.ts';
 import {
-  eventually,
-  expectAlive,
-  expectSlackCallsSafe,
+  hostileHarness,
   hostileText,
   htmlEscaped,
   mrkdwnTexts,
@@ -44,16 +43,8 @@ describe('hostile input on the bot’s own pages', () => {
     return `${prefix}-${run}`;
   };
 
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await expectAlive(h);
-    expectSlackCallsSafe(h);
-    h.slack.clearCalls();
+  hostileHarness({}, (started) => {
+    h = started;
   });
 
   it('answers every setup form post with the redirect to Okta, a page that says what is wrong, or 413 — never a 500, never the secret', async () => {

@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, CLIENT_SECRET, type Harness, startHarness } from '../e2e/harness.ts';
 import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
 import { authorizeInBrowser } from '../e2e/journey.ts';
 import type { StoredMessage } from '../peers/slack/index.ts';
-import { eventually, expectAlive, expectSlackCallsSafe, newSetupLink } from './support.ts';
+import { eventually } from '../waitUntil.ts';
+import { expectAlive, expectSlackCallsSafe, hostileHarness, newSetupLink } from './support.ts';
 
 const CHECKS_FAILED = 'Okta’s answer did not pass the bot’s checks';
 
@@ -34,16 +35,8 @@ async function dmAbout(h: Harness, nickname: string): Promise<string> {
 
 describe('Okta answering the code exchange with something that is not a valid answer', () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await expectAlive(h);
-    expectSlackCallsSafe(h);
-    h.slack.clearCalls();
+  hostileHarness({}, (started) => {
+    h = started;
   });
 
   const cases: { name: string; arm: (h: Harness) => void; reason: string }[] = [

@@ -1,17 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/db/auditRepo.ts';
-import {
-  ADMIN,
-  ADMIN_PASSWORD,
-  CLIENT_SECRET,
-  type Harness,
-  SIGNING_SECRET,
-  startHarness,
-} from '../e2e/harness.ts';
+import { ADMIN, CLIENT_SECRET, type Harness, SIGNING_SECRET } from '../e2e/harness.ts';
 import { csrfFrom, HttpBrowser } from '../e2e/httpBrowser.ts';
-import { authorizeInBrowser } from '../e2e/journey.ts';
+import { authorizeInBrowser, reachCallback } from '../e2e/journey.ts';
 import { signedRequest, slashCommand } from '../peers/slack/index.ts';
-import { expectAlive, expectSlackCallsSafe, newSetupLink } from './support.ts';
+import { hostileHarness, newSetupLink } from './support.ts';
 
 const FIVE_MINUTES = 5 * 60;
 
@@ -77,16 +70,8 @@ describe('requests the bot refuses', () => {
     expect(posted.status).toBe(303);
   };
 
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  afterEach(async () => {
-    await expectAlive(h);
-    expectSlackCallsSafe(h);
-    h.slack.clearCalls();
+  hostileHarness({}, (started) => {
+    h = started;
   });
 
   describe('at the Slack request URL', () => {
@@ -251,22 +236,6 @@ describe('requests the bot refuses', () => {
   });
 
   describe('at the OAuth callback', () => {
-    /** Setup page → secret → Okta sign-in, stopping where Okta sends the browser back. */
-    async function reachCallback() {
-      const { link, connection } = setupLink();
-      const browser = new HttpBrowser();
-      const page = await browser.get(link);
-      const posted = await browser.postForm(link, {
-        csrf: csrfFrom(page.body),
-        client_secret: CLIENT_SECRET,
-      });
-      expect(posted.status).toBe(303);
-      const back = await h.okta.signIn(posted.location ?? '', {
-        username: 'ada@acme.example',
-        password: ADMIN_PASSWORD,
-      });
-      return { browser, connection, callbackUrl: back.href };
-    }
     const unknownTeamAudits = (reason: string) =>
       h.bot.flows.audit
         .list('unknown')
@@ -293,7 +262,8 @@ describe('requests the bot refuses', () => {
     });
 
     it('refuses a replayed callback: nothing changes, nothing is exchanged again, and it is audited', async () => {
-      const { browser, connection, callbackUrl } = await reachCallback();
+      const { link, connection } = setupLink();
+      const { browser, callbackUrl } = await reachCallback(h, link);
       const first = await browser.get(callbackUrl);
       expect(first.status).toBe(200);
       const active = h.bot.flows.connections.findById(teamId(), connection.id);
@@ -311,7 +281,8 @@ describe('requests the bot refuses', () => {
     });
 
     it('refuses the callback in a browser other than the one that entered the secret, audits it, and lets the right one finish', async () => {
-      const { browser, connection, callbackUrl } = await reachCallback();
+      const { link, connection } = setupLink();
+      const { browser, callbackUrl } = await reachCallback(h, link);
       const calls = tokenCalls();
 
       const other = await new HttpBrowser().get(callbackUrl);

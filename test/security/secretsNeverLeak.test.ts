@@ -8,7 +8,8 @@ import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
 import { linkIn } from '../e2e/journey.ts';
 import { offsetClock } from '../e2e/seed.ts';
 import type { FillValues, SlackHttpResponse, StoredMessage } from '../peers/slack/index.ts';
-import { eventually, expectSlackCallsSafe, recordFetches } from './support.ts';
+import { eventually } from '../waitUntil.ts';
+import { expectSlackCallsSafe, recordFetches } from './support.ts';
 
 const LEAK_CLIENT = '0oaLeakCheckApp';
 const MINUTE = 60_000;

@@ -5,9 +5,16 @@
  */
 import { request } from 'node:http';
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Connection } from '../../src/db/connectionsRepo.ts';
-import { ADMIN, CLIENT_ID, type Harness, ORG } from '../e2e/harness.ts';
+import {
+  ADMIN,
+  CLIENT_ID,
+  type Harness,
+  type HarnessOptions,
+  ORG,
+  startHarness,
+} from '../e2e/harness.ts';
 import { errorsOnly, validateMessage, validateView } from '../peers/slack/index.ts';
 
 /** Pieces attackers and accidents put into text boxes. */
@@ -197,6 +204,31 @@ export async function expectAlive(h: Harness): Promise<void> {
 }
 const checkedLogLines = new WeakMap<Harness, number>();
 
+/**
+ * One harness for a security `describe`, handed to `ready` (which keeps it and does the
+ * describe's own setup) before the tests; after every test the bot must still be alive
+ * and its Slack calls safe, and the call log starts afresh for the next test.
+ */
+export function hostileHarness(
+  options: HarnessOptions,
+  ready: (h: Harness) => void | Promise<void>,
+): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(options);
+    await ready(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  afterEach(async () => {
+    if (!harness) return;
+    await expectAlive(harness);
+    expectSlackCallsSafe(harness);
+    harness.slack.clearCalls();
+  });
+}
+
 /** The tag names of an HTML page in order: injected markup changes this sequence. */
 export function tagSequence(html: string): string[] {
   return [...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)/g)].map((m) => m[1] ?? '');
@@ -257,15 +289,6 @@ export function recordFetches(): { records: FetchRecord[]; restore(): void } {
       if (globalThis.fetch === recording) globalThis.fetch = original;
     },
   };
-}
-
-/** Polls until `check` holds (work the bot does after answering), or fails. */
-export async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /**
