@@ -86,6 +86,12 @@ export function createWebServer(options: {
     let route = 'unmatched';
     underWay.add(res);
     if (closing) res.setHeader('Connection', 'close');
+    // An answer given before the body was read (Bolt's 413 for an oversized body, a
+    // refusal): read the rest and drop it, or a client still sending never gets to read
+    // the answer and both sides wait until the request times out.
+    res.on('finish', () => {
+      if (!req.complete) req.resume();
+    });
     res.on('close', () => {
       underWay.delete(res);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

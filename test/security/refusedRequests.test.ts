@@ -121,6 +121,35 @@ describe('requests the bot refuses', () => {
       const answer = await request.send(h.requestUrl);
       expect(answer.status).toBe(413);
     });
+
+    it('answers the requests that follow an oversized one on the same connection', async () => {
+      // Bolt answers 413 before reading the rest of the body; unless the bot reads and
+      // drops it, the next request on that kept-alive connection is never parsed.
+      for (const size of [1.5, 8]) {
+        const oversized = signedRequest(
+          `payload=${'x'.repeat(size * 1024 * 1024)}`,
+          'application/x-www-form-urlencoded',
+          { signingSecret: SIGNING_SECRET },
+        );
+        const refused = await fetch(h.requestUrl, {
+          method: 'POST',
+          headers: oversized.headers,
+          body: oversized.body,
+          signal: AbortSignal.timeout(5_000),
+        });
+        expect(refused.status, `${size} MB`).toBe(413);
+        for (let i = 0; i < 3; i += 1) {
+          const next = command({});
+          const answer = await fetch(h.requestUrl, {
+            method: 'POST',
+            headers: next.headers,
+            body: next.body,
+            signal: AbortSignal.timeout(5_000),
+          });
+          expect(answer.status, `request ${i + 1} after ${size} MB`).toBe(200);
+        }
+      }
+    });
   });
 
   describe('at the setup form', () => {
@@ -137,6 +166,26 @@ describe('requests the bot refuses', () => {
         }).toString(),
       });
       expect(posted.status).toBe(413);
+      await expectLinkUsable(link);
+    });
+
+    it('answers 413 to a form body of megabytes without leaving the sender hanging', async () => {
+      const { link } = setupLink();
+      const page = await openPage(link);
+      const headers = new Headers({
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Cookie: page.cookie,
+        Origin: h.publicUrl,
+        'Sec-Fetch-Site': 'same-origin',
+      });
+      const answer = await fetch(link, {
+        method: 'POST',
+        headers,
+        body: `csrf=${page.csrf}&client_secret=${'x'.repeat(16 * 1024 * 1024)}`,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(answer.status).toBe(413);
       await expectLinkUsable(link);
     });
 
