@@ -5,6 +5,7 @@ import { isBotError } from '../errors.ts';
 import { buildAuthorizeUrl } from '../okta/authorizationCode.ts';
 import type { BadAnswer, FailureFacts } from '../views/messages.ts';
 import { badAnswerOf } from './badOktaAnswer.ts';
+import { checkOktaApp, type SetupCheck, uncheckedOf } from './checkOktaApp.ts';
 import type { FlowDeps } from './deps.ts';
 import { LINK_TTL_MS } from './deps.ts';
 
@@ -95,10 +96,24 @@ export function auditSetupRefusal(
 const SECRET_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export type BeginOutcome =
-  | { ok: true; authorizeUrl: string }
+  | {
+      ok: true;
+      authorizeUrl: string;
+      setup: SetupView;
+      /** Checks Okta did not answer: the page says so and lets the admin go on. */
+      unchecked: SetupCheck[];
+    }
   | {
       ok: false;
-      code: 'link_unknown' | 'link_expired' | 'link_used' | 'secret_missing' | 'secret_malformed';
+      code:
+        | 'link_unknown'
+        | 'link_expired'
+        | 'link_used'
+        | 'secret_missing'
+        | 'secret_malformed'
+        | 'secret_refused'
+        | 'client_unknown'
+        | 'redirect_unregistered';
       setup?: SetupView;
     }
   | {
@@ -169,8 +184,28 @@ export async function beginAuthorization(
     };
   }
 
+  const secretToCheck = reuseStored
+    ? (await deps.connections.readSecrets(setup.connection.id, ['clientSecret']))?.clientSecret
+    : secret;
+  const checks = secretToCheck
+    ? await checkOktaApp(deps, {
+        teamId: setup.request.teamId,
+        connectionId: setup.connection.id,
+        actor: setup.request.slackUserId,
+        domain: setup.connection.domain,
+        clientId: setup.connection.clientId,
+        credential: { kind: 'secret', secret: secretToCheck },
+      })
+    : null;
+  // An unknown client ID also fails the credentials: name the cause the admin must fix.
+  if (checks?.redirectUri === 'client_unknown') return { ok: false, code: 'client_unknown', setup };
+  if (checks?.credentials === 'refused') return { ok: false, code: 'secret_refused', setup };
+  if (checks?.redirectUri === 'unregistered') {
+    return { ok: false, code: 'redirect_unregistered', setup };
+  }
+
   const now = deps.now();
-  const begun = deps.authRequests.beginAuthorization(
+  const begun = await deps.authRequests.beginAuthorization(
     setup.request.id,
     {
       state,
@@ -191,12 +226,17 @@ export async function beginAuthorization(
           : 'link_used';
     return { ok: false, code };
   }
-  deps.audit.record({
+  await deps.audit.record({
     teamId: setup.request.teamId,
     connectionId: setup.connection.id,
     actor: setup.request.slackUserId,
     action: 'authorization.sent_to_okta',
     details: { purpose: setup.request.purpose, enteredNew: !reuseStored },
   });
-  return { ok: true, authorizeUrl: authorizeUrl.href };
+  return {
+    ok: true,
+    authorizeUrl: authorizeUrl.href,
+    setup,
+    unchecked: checks ? uncheckedOf(checks) : ['credentials', 'redirect_uri'],
+  };
 }

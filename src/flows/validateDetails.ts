@@ -13,7 +13,15 @@ export interface DetailsInput {
 }
 
 export type DetailsResult =
-  | { ok: true; nickname: string; domain: string; clientId: string; notes: string[] }
+  | {
+      ok: true;
+      nickname: string;
+      domain: string;
+      clientId: string;
+      notes: string[];
+      /** The admin typed the domain (another org), so it is worth checking at Okta. */
+      typedDomain: boolean;
+    }
   | { ok: false; errors: Partial<Record<'nickname' | 'domain' | 'client_id', string>> };
 
 /** Letters and digits of any script, plus space . _ - inside; no mention or markup syntax. */
@@ -53,19 +61,20 @@ function checkNickname(
 }
 
 /** The details step: every field checked, every problem reported at once, as field errors. */
-export function validateDetails(deps: FlowDeps, input: DetailsInput): DetailsResult {
+export async function validateDetails(deps: FlowDeps, input: DetailsInput): Promise<DetailsResult> {
   const errors: Partial<Record<'nickname' | 'domain' | 'client_id', string>> = {};
   const notes: string[] = [];
 
   const nickname = checkNickname(input.nickname);
   if (!nickname.ok) errors.nickname = nickname.message;
-  else if (deps.connections.isNicknameTaken(input.teamId, nickname.nickname)) {
+  else if (await deps.connections.isNicknameTaken(input.teamId, nickname.nickname)) {
     errors.nickname = `A connection named “${nickname.nickname}” already exists in this workspace. Pick another nickname.`;
   }
 
   let domain = '';
   const home = deps.settings.home;
-  if (input.orgKind === 'home' && home) {
+  const typedDomain = !(input.orgKind === 'home' && home);
+  if (!typedDomain && home) {
     domain = home.domain;
   } else {
     const parsed = parseOktaDomain(input.domain, { extraDomains: deps.settings.extraDomains });
@@ -86,7 +95,7 @@ export function validateDetails(deps: FlowDeps, input: DetailsInput): DetailsRes
   }
 
   if (Object.keys(errors).length > 0 || !nickname.ok) return { ok: false, errors };
-  return { ok: true, nickname: nickname.nickname, domain, clientId, notes };
+  return { ok: true, nickname: nickname.nickname, domain, clientId, notes, typedDomain };
 }
 
 /**

@@ -5,6 +5,16 @@ const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 /** Okta answers in well under a second; ten seconds leaves room for a slow network without holding a sweep slot for long. */
 const OKTA_TIMEOUT_SECONDS = 10;
 
+/**
+ * How the bot proves it is the OAuth app at Okta's token endpoint. One shape for every
+ * call, so that another method (a key pair) is one more variant here, not a new path.
+ */
+export type ClientCredential = { kind: 'secret'; secret: string };
+
+function clientAuthOf(credential: ClientCredential | undefined): client.ClientAuth {
+  return credential === undefined ? client.None() : client.ClientSecretBasic(credential.secret);
+}
+
 export interface OktaOrgsOptions {
   /** Okta domain → origin to call instead of https://{domain} (never set in production). */
   originOverrides?: ReadonlyMap<string, string>;
@@ -50,19 +60,40 @@ export class OktaOrgs {
     clientId: string,
     clientSecret?: string,
   ): Promise<client.Configuration> {
+    return this.configurationFor(
+      domain,
+      clientId,
+      clientSecret === undefined ? undefined : { kind: 'secret', secret: clientSecret },
+    );
+  }
+
+  /** The same, for a client that authenticates with any `ClientCredential` (none: a public request). */
+  async configurationFor(
+    domain: string,
+    clientId: string,
+    credential: ClientCredential | undefined,
+  ): Promise<client.Configuration> {
     const origin = this.origin(domain);
     const metadata = await this.metadata(domain, origin);
     const config = new client.Configuration(
       metadata,
       clientId,
-      clientSecret === undefined ? undefined : { client_secret: clientSecret },
-      clientSecret === undefined ? client.None() : client.ClientSecretBasic(clientSecret),
+      credential?.kind === 'secret' ? { client_secret: credential.secret } : undefined,
+      clientAuthOf(credential),
     );
     config.timeout = this.timeoutSeconds;
     if (origin.startsWith('http:')) client.allowInsecureRequests(config);
     const observing = this.observingFetch(domain);
     if (observing) config[client.customFetch] = observing;
     return config;
+  }
+
+  /**
+   * The org's discovery document, checked by openid-client (its `issuer` must be the
+   * org's origin), from the cache when it is there.
+   */
+  discovery(domain: string): Promise<client.ServerMetadata> {
+    return this.metadata(domain, this.origin(domain));
   }
 
   /** Passes an answer obtained outside openid-client (Management API) to the observer. */

@@ -12,7 +12,8 @@ import {
   type SetupView,
 } from '../flows/setupAuthorization.ts';
 import { describeScope, isKnownScope } from '../okta/scopeCatalog.ts';
-import { type AdminMessage, failureMessage } from '../views/messages.ts';
+import { type AdminMessage, failureMessage, secretRefusedText } from '../views/messages.ts';
+import { checksUncheckedMessage } from '../views/oktaChecks.ts';
 import {
   BodyTooLarge,
   parseCookies,
@@ -21,6 +22,7 @@ import {
   sendPage,
   serializeCookie,
 } from './http.ts';
+import { renderContinuePage } from './pages/renderContinuePage.ts';
 import { renderSetupPage } from './pages/renderSetupPage.ts';
 import { problemPage } from './problemPages.ts';
 
@@ -64,6 +66,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     token: string,
     error?: AdminMessage,
     status = 200,
+    secretError?: string,
   ) => {
     const { request, connection } = setup;
     const page = renderSetupPage({
@@ -83,6 +86,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       hasStoredSecret: request.purpose === 'reauthorize' && connection.hasClientSecret,
       expiresAt: request.expiresAt,
       ...(error ? { error } : {}),
+      ...(secretError ? { secretError } : {}),
     });
     sendPage(
       res,
@@ -168,7 +172,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       browserBinding: browser,
     });
     if (outcome.ok) {
-      return redirect(res, outcome.authorizeUrl, {
+      const bind = {
         'Set-Cookie': serializeCookie({
           name: BROWSER_COOKIE,
           value: browser,
@@ -177,12 +181,25 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
           sameSite: 'Lax',
           secure,
         }),
-      });
+      };
+      if (outcome.unchecked.length === 0) return redirect(res, outcome.authorizeUrl, bind);
+      const { connection } = outcome.setup;
+      return sendPage(
+        res,
+        renderContinuePage({
+          nickname: connection.nickname,
+          authorizeUrl: outcome.authorizeUrl,
+          notice: checksUncheckedMessage(connection.domain, outcome.unchecked),
+        }),
+        bind,
+      );
     }
     if (!outcome.setup) return sendPage(res, problemPage(outcome.code));
     const facts = {
       nickname: outcome.setup.connection.nickname,
       domain: outcome.setup.connection.domain,
+      clientId: outcome.setup.connection.clientId,
+      redirectUri: flows.settings.redirectUri,
       ...('badAnswer' in outcome && outcome.badAnswer ? { badAnswer: outcome.badAnswer } : {}),
     };
     return render(
@@ -192,6 +209,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       token,
       failureMessage(outcome.code, facts),
       outcome.code.startsWith('okta_') ? 502 : 400,
+      outcome.code === 'secret_refused' ? secretRefusedText : undefined,
     );
   };
 

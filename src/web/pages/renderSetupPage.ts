@@ -28,6 +28,8 @@ export interface SetupPageInput {
   /** Epoch milliseconds. */
   expiresAt: number;
   error?: AdminMessage;
+  /** A problem with the secret itself, shown at the field (Okta refused it). */
+  secretError?: string;
 }
 
 const SECRET_HELP =
@@ -56,12 +58,18 @@ function expiryTime(expiresAt: number): SafeHtml {
   return html`<time datetime="${new Date(expiresAt).toISOString()}">${utcTime(expiresAt)}</time>`;
 }
 
-function secretField(hasStoredSecret: boolean): SafeHtml {
+function secretField(hasStoredSecret: boolean, error: string | undefined): SafeHtml {
+  const describedBy = error ? 'client_secret-help client_secret-error' : 'client_secret-help';
   return html`<label for="client_secret">Client secret</label>
 <p class="help" id="client_secret-help">${SECRET_HELP}${hasStoredSecret ? ` ${KEEP_SECRET_HELP}` : ''}</p>
-<input id="client_secret" name="client_secret" type="password" autocomplete="off" spellcheck="false" autocapitalize="off" maxlength="200" aria-describedby="client_secret-help"${
-    hasStoredSecret ? '' : html` required`
-  }>`;
+${
+  error
+    ? html`<p class="field-error" id="client_secret-error">${error}</p>
+`
+    : ''
+}<input id="client_secret" name="client_secret" type="password" autocomplete="off" spellcheck="false" autocapitalize="off" maxlength="200" aria-describedby="${describedBy}"${
+    error ? html` aria-invalid="true"` : ''
+  }${hasStoredSecret ? '' : html` required`}>`;
 }
 
 /** `GET /connect/:token`: what will be connected, the redirect URI to check, and the secret form. */
@@ -96,7 +104,7 @@ ${hasScopes ? html`<h2>Scopes the bot will request</h2>\n${scopeList(input.scope
 <pre><code>${input.redirectUri}</code></pre>
 <form method="post" action="${input.formAction}">
 <input type="hidden" name="csrf" value="${input.csrfToken}">
-${secretField(input.hasStoredSecret)}
+${secretField(input.hasStoredSecret, input.secretError)}
 <button type="submit" id="continue">Continue to Okta</button>
 </form>
 <h2>What happens next</h2>
