@@ -258,6 +258,30 @@ describe('the connect journey in Chromium', () => {
     expect(h.okta.countRequests('/oauth2/v1/authorize')).toBe(1);
   });
 
+  it('shows Okta’s refusal of a wrong secret at the field, and the same page goes on with the right one', async () => {
+    const link = await linkFromDm();
+    const page = await context.newPage();
+    await openLink(page, link);
+    await typeSecret(page, 'not-the-secret-0123456789abcdefghijklmn');
+    const answer = await submitSecretForm(page);
+    await screenshot(page, 'wrong-secret', '1-setup-error');
+    expect(answer.status()).toBe(400);
+    const field = page.locator('input[type="password"]#client_secret');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await renderedText(page.locator('#client_secret-error'))).toBe(
+      'Okta refused this client ID and secret: copy the secret again from the app’s General tab.',
+    );
+    expect(await field.inputValue()).toBe('');
+    expect(h.okta.countRequests('/oauth2/v1/authorize', 302)).toBe(1);
+    expect(attempts()).toEqual([UNUSED]);
+
+    await typeSecret(page);
+    await continueToOkta(page, h);
+    await signInAtOkta(page, h);
+    await screenshot(page, 'wrong-secret', '2-result');
+    expect((await readPage(page)).heading).toContain('acme-prod is connected');
+  });
+
   it('says cookies are needed when the browser blocks them, and the link works once they are allowed', async () => {
     const link = await linkFromDm();
     const blocking = await openCookieBlockingContext(h.publicUrl);
