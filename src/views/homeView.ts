@@ -17,6 +17,7 @@ import { ACTION, HOME_BLOCK } from './ids.ts';
 import { failureMessage } from './messages.ts';
 import { bold, clipMrkdwn, code, codeList, escapeValue } from './mrkdwn.ts';
 import { adminMessageText } from './notices.ts';
+import { statusReason } from './statusReason.ts';
 
 /**
  * A page takes at most 6 blocks of its own (header, summary, New connection, page line,
@@ -167,7 +168,8 @@ function describe(connection: Connection, now: number): string {
 }
 
 function statusLine(connection: Connection, now: number): string | null {
-  const reason = escapeValue(connection.statusText ?? connection.statusCode ?? '', 200);
+  // The same words as the list: a stored code (consent_required) is not what an admin reads.
+  const reason = escapeValue(statusReason(connection) ?? '', 200);
   switch (connection.status) {
     case 'needs_reauth':
       return `Needs reauthorization${reason ? `: ${reason}` : ''}`;

@@ -126,7 +126,11 @@ describe('homeView', () => {
       ]),
     );
     expect(shown).toContain('Needs reauthorization: Okta refused the refresh token.');
-    expect(shown).toContain('Authorization failed: consent_required');
+    // In words, as the list says it, not Okta's code.
+    expect(shown).toContain(
+      'Authorization failed: None of the requested Okta API scopes is granted to the app',
+    );
+    expect(shown).not.toContain('consent_required');
     expect(shown).toContain('⚠️ Missing `okta.logs.read`: Okta answered Insufficient Scope.');
   });
 
