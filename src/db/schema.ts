@@ -32,6 +32,8 @@ export const connections = sqliteTable(
     nickname: text('nickname').notNull(),
     /** Normalized, lower-cased nickname: the case-insensitive uniqueness key. */
     nicknameKey: text('nickname_key').notNull(),
+    /** The nickname key before the last rename: the API answers that name with a hint. */
+    previousNicknameKey: text('previous_nickname_key'),
     orgKind: text('org_kind', { enum: ORG_KINDS }).notNull(),
     domain: text('domain').notNull(),
     clientId: text('client_id').notNull(),

@@ -35,7 +35,12 @@ const TOKEN_SHAPE = /^(?:eyJ[\w-]*\.[\w-]*\.|v1\.[0-9a-f]{16}\.)/i;
 /** Okta client IDs are like 0oa1b2c3d4E5f6G7h8i9; apps made through the API may differ a little. */
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{4,100}$/;
 
-function checkNickname(
+export function nicknameTakenMessage(nickname: string): string {
+  return `A connection named “${nickname}” already exists in this workspace. Pick another nickname.`;
+}
+
+/** The nickname rules, for a new connection and a renamed one alike. */
+export function checkNickname(
   raw: string,
 ): { ok: true; nickname: string } | { ok: false; message: string } {
   const nickname = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
@@ -68,7 +73,7 @@ export async function validateDetails(deps: FlowDeps, input: DetailsInput): Prom
   const nickname = checkNickname(input.nickname);
   if (!nickname.ok) errors.nickname = nickname.message;
   else if (await deps.connections.isNicknameTaken(input.teamId, nickname.nickname)) {
-    errors.nickname = `A connection named “${nickname.nickname}” already exists in this workspace. Pick another nickname.`;
+    errors.nickname = nicknameTakenMessage(nickname.nickname);
   }
 
   let domain = '';

@@ -9,6 +9,7 @@ export function connectionButtons(id: string): types.ActionsBlock {
       button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: id }),
       button({ text: 'Test', actionId: ACTION.connTest, value: id }),
       button({ text: 'Edit scopes', actionId: ACTION.connScopes, value: id }),
+      button({ text: 'Rename', actionId: ACTION.connRename, value: id }),
       button({ text: 'Delete', actionId: ACTION.connDelete, value: id, style: 'danger' }),
     ],
     connActionsBlockId(id),

@@ -13,6 +13,7 @@ export const CALLBACK = {
   connectDone: 'connect_done',
   notice: 'notice',
   deleteConfirm: 'delete_confirm',
+  rename: 'rename_connection',
 } as const;
 
 /**
@@ -29,6 +30,7 @@ export const INPUT = {
   scopeMode: 'scope_mode',
   scopePick: 'scope_pick',
   scopeText: 'scope_text',
+  newNickname: 'new_nickname',
 } as const;
 
 /** `action_id` of the buttons in messages. */
@@ -38,6 +40,7 @@ export const ACTION = {
   connTest: 'conn_test',
   connScopes: 'conn_scopes',
   connDelete: 'conn_delete',
+  connRename: 'conn_rename',
   listPage: 'list_page',
   homeNew: 'home_new',
   homePage: 'home_page',

@@ -5,7 +5,7 @@ import { findConnection } from './findConnection.ts';
 /** `GET /api/connections/:nickname[?team=T…]`: one connection's metadata, no secret. */
 export function getConnectionEndpoint(ctx: ApiContext) {
   return async (call: ApiCall): Promise<ApiOutcome> => {
-    const found = findConnection(ctx.flows, call, call.query.get('team'));
+    const found = await findConnection(ctx.flows, call, call.query.get('team'));
     if (!found.ok) return found.outcome;
     const { connection } = found;
     return {

@@ -30,7 +30,7 @@ export function oktaProxyEndpoint(ctx: ApiContext) {
     if (!target) return { reply: errorReply(400, 'bad_path') };
     const verb = method.safeParse(call.req.method);
     if (!verb.success) return { reply: errorReply(400, 'bad_request') };
-    const found = findConnection(ctx.flows, call, target.team);
+    const found = await findConnection(ctx.flows, call, target.team);
     if (!found.ok) return found.outcome;
     const { connection } = found;
     const audited = { teamId: connection.teamId, connectionId: connection.id };

@@ -10,7 +10,7 @@ import { tokenProblemReply } from './tokenProblemReply.ts';
  */
 export function tokenEndpoint(ctx: ApiContext) {
   return async (call: ApiCall): Promise<ApiOutcome> => {
-    const found = findConnection(ctx.flows, call, call.query.get('team'));
+    const found = await findConnection(ctx.flows, call, call.query.get('team'));
     if (!found.ok) return found.outcome;
     const { connection } = found;
     const audited = { teamId: connection.teamId, connectionId: connection.id };
