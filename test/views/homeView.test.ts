@@ -151,7 +151,7 @@ describe('homeView', () => {
     expect(shown).toContain('Waiting since 2026-08-19 14:05 UTC for the sign-in at Okta');
   });
 
-  it('gives every connection Reauthorize, Test, Edit scopes and Delete with its id', () => {
+  it('gives every connection Reauthorize, Test, Edit scopes, Rename and Delete with its id', () => {
     const view = page([aConnection()]);
     expect(blockById(view, 'conn_actions:c0nn-1')).toMatchObject({
       type: 'actions',
@@ -159,6 +159,7 @@ describe('homeView', () => {
         { action_id: 'conn_reauth', value: 'c0nn-1' },
         { action_id: 'conn_test', value: 'c0nn-1' },
         { action_id: 'conn_scopes', value: 'c0nn-1' },
+        { action_id: 'conn_rename', value: 'c0nn-1' },
         { action_id: 'conn_delete', value: 'c0nn-1', style: 'danger' },
       ],
     });

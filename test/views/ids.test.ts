@@ -23,6 +23,7 @@ describe('the ids the handlers route on', () => {
       connectDone: 'connect_done',
       notice: 'notice',
       deleteConfirm: 'delete_confirm',
+      rename: 'rename_connection',
     });
   });
 
@@ -37,6 +38,7 @@ describe('the ids the handlers route on', () => {
       scopeMode: 'scope_mode',
       scopePick: 'scope_pick',
       scopeText: 'scope_text',
+      newNickname: 'new_nickname',
     });
   });
 
@@ -47,6 +49,7 @@ describe('the ids the handlers route on', () => {
       connTest: 'conn_test',
       connScopes: 'conn_scopes',
       connDelete: 'conn_delete',
+      connRename: 'conn_rename',
       listPage: 'list_page',
       homeNew: 'home_new',
       homePage: 'home_page',
