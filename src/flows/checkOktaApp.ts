@@ -12,6 +12,9 @@ export interface AppCheckResults {
   redirectUri: RedirectCheck;
 }
 
+/** What the checks can find wrong; each stops the admin before Okta, nothing stored. */
+export type AppCheckRefusal = 'secret_refused' | 'client_unknown' | 'redirect_unregistered';
+
 /** A setup-page check by name, for saying which could not be made. */
 export type SetupCheck = 'credentials' | 'redirect_uri';
 

@@ -5,7 +5,12 @@ import { isBotError } from '../errors.ts';
 import { buildAuthorizeUrl } from '../okta/authorizationCode.ts';
 import type { BadAnswer, FailureFacts } from '../views/messages.ts';
 import { badAnswerOf } from './badOktaAnswer.ts';
-import { checkOktaApp, type SetupCheck, uncheckedOf } from './checkOktaApp.ts';
+import {
+  type AppCheckRefusal,
+  checkOktaApp,
+  type SetupCheck,
+  uncheckedOf,
+} from './checkOktaApp.ts';
 import type { FlowDeps } from './deps.ts';
 import { LINK_TTL_MS } from './deps.ts';
 
@@ -105,17 +110,10 @@ export type BeginOutcome =
     }
   | {
       ok: false;
-      code:
-        | 'link_unknown'
-        | 'link_expired'
-        | 'link_used'
-        | 'secret_missing'
-        | 'secret_malformed'
-        | 'secret_refused'
-        | 'client_unknown'
-        | 'redirect_unregistered';
+      code: 'link_unknown' | 'link_expired' | 'link_used' | 'secret_missing' | 'secret_malformed';
       setup?: SetupView;
     }
+  | { ok: false; code: AppCheckRefusal; setup: SetupView }
   | {
       ok: false;
       code:

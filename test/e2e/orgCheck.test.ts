@@ -25,6 +25,20 @@ async function submitDomain(
   return { outcome: details.outcome, ms: Date.now() - started };
 }
 
+/** Slack shows the details step again with `text` under the domain field, and nothing else. */
+function expectDomainError(outcome: unknown, text: string): void {
+  expect(outcome).toMatchObject({
+    kind: 'errors',
+    errors: { domain: expect.stringContaining(text) },
+  });
+  expect(Object.keys((outcome as { errors: object }).errors)).toEqual(['domain']);
+}
+
+/** The next discovery request to `peer` gets `status`. */
+function answerDiscoveryOnce(peer: OktaPeer, status: number): void {
+  peer.injectFault('/.well-known/openid-configuration', { kind: 'status', status, times: 1 });
+}
+
 describe('the details step checks that the domain answers as an Okta org', () => {
   // One origin per case: the bot caches a discovery document per origin once it is read.
   let stray: OktaPeer;
@@ -54,28 +68,17 @@ describe('the details step checks that the domain answers as an Okta org', () =>
   it('says a domain that nothing answers on does not answer as an Okta org', async () => {
     const h = harness();
     const { outcome } = await submitDomain(h.admin, h, 'no-answer', 'acme-prd.okta.com');
-    expect(outcome).toMatchObject({
-      kind: 'errors',
-      errors: {
-        domain: expect.stringContaining(
-          'acme-prd.okta.com does not answer as an Okta org (no server answered): check the spelling in your Admin Console URL',
-        ),
-      },
-    });
+    expectDomainError(
+      outcome,
+      'acme-prd.okta.com does not answer as an Okta org (no server answered): check the spelling in your Admin Console URL',
+    );
   });
 
   it('says a domain that answers 404 does not answer as an Okta org', async () => {
     const h = harness();
-    stray.injectFault('/.well-known/openid-configuration', {
-      kind: 'status',
-      status: 404,
-      times: 1,
-    });
+    answerDiscoveryOnce(stray, 404);
     const { outcome } = await submitDomain(h.admin, h, 'answers-404', 'wrong.okta.com');
-    expect(outcome).toMatchObject({
-      kind: 'errors',
-      errors: { domain: expect.stringContaining('it answers 404') },
-    });
+    expectDomainError(outcome, 'it answers 404');
     expect(stray.countRequests('/.well-known/openid-configuration', 404)).toBe(1);
   });
 
@@ -84,14 +87,10 @@ describe('the details step checks that the domain answers as an Okta org', () =>
     stray.announceIssuer('https://acme.okta.com/oauth2/default');
     try {
       const { outcome } = await submitDomain(h.admin, h, 'other-issuer', 'wrong.okta.com');
-      expect(outcome).toMatchObject({
-        kind: 'errors',
-        errors: {
-          domain: expect.stringContaining(
-            'wrong.okta.com answers as another authorization server, not as the org https://wrong.okta.com itself',
-          ),
-        },
-      });
+      expectDomainError(
+        outcome,
+        'wrong.okta.com answers as another authorization server, not as the org https://wrong.okta.com itself',
+      );
     } finally {
       stray.announceIssuer(null);
     }
@@ -114,11 +113,7 @@ describe('the details step checks that the domain answers as an Okta org', () =>
 
   it('goes on, saying so, when Okta is rate limiting the bot', async () => {
     const h = harness();
-    stray.injectFault('/.well-known/openid-configuration', {
-      kind: 'status',
-      status: 429,
-      times: 1,
-    });
+    answerDiscoveryOnce(stray, 429);
     const { outcome } = await submitDomain(h.admin, h, 'rate-limited', 'wrong.okta.com');
     expect(outcome).toMatchObject({ kind: 'pushed' });
     expect(JSON.stringify(h.admin.currentView().blocks)).toContain('Okta is rate limiting the bot');
