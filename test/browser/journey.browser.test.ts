@@ -282,6 +282,29 @@ describe('the connect journey in Chromium', () => {
     expect((await readPage(page)).heading).toContain('acme-prod is connected');
   });
 
+  it('says which checks Okta did not answer and lets the admin continue to Okta from the page', async () => {
+    const link = await linkFromDm();
+    h.okta.injectFault('/oauth2/v1/token', { kind: 'status', status: 503, times: 1 });
+    h.okta.injectFault('/oauth2/v1/authorize', { kind: 'status', status: 503, times: 1 });
+    const page = await context.newPage();
+    await openLink(page, link);
+    await typeSecret(page);
+    const answer = await submitSecretForm(page);
+    await screenshot(page, 'checks-unchecked', '1-continue');
+    expect(answer.status()).toBe(200);
+    const shown = await readPage(page);
+    expect(shown.heading).toBe('Sign in to Okta for acme-prod');
+    expect(shown.text).toContain('Some checks could not be made');
+    await Promise.all([
+      page.waitForURL((url) => url.origin === h.okta.origin),
+      page.getByRole('link', { name: 'Continue to Okta' }).click(),
+    ]);
+    await page.locator('#okta-signin-submit').waitFor();
+    await signInAtOkta(page, h);
+    await screenshot(page, 'checks-unchecked', '2-result');
+    expect((await readPage(page)).heading).toContain('acme-prod is connected');
+  });
+
   it('says cookies are needed when the browser blocks them, and the link works once they are allowed', async () => {
     const link = await linkFromDm();
     const blocking = await openCookieBlockingContext(h.publicUrl);
