@@ -26,7 +26,11 @@ export function badRequest(error: z.ZodError, teamId: string | null): ApiOutcome
  * key cannot learn what other teams hold. An all-teams key names the team with `?team=`
  * when a nickname exists in several (409 until it does).
  */
-export function findConnection(flows: FlowDeps, call: ApiCall, teamParam: string | null): Found {
+export async function findConnection(
+  flows: FlowDeps,
+  call: ApiCall,
+  teamParam: string | null,
+): Promise<Found> {
   const params = nicknameParam.safeParse(call.req.params ?? {});
   const team = teamQuery.safeParse({ team: teamParam ?? undefined });
   if (!params.success) return { ok: false, outcome: badRequest(params.error, call.key.teamId) };
@@ -40,10 +44,10 @@ export function findConnection(flows: FlowDeps, call: ApiCall, teamParam: string
   if (call.key.teamId !== null && asked !== null && asked !== call.key.teamId) return notFound;
   const teamId = call.key.teamId ?? asked;
   if (teamId !== null) {
-    const connection = flows.connections.findByNickname(teamId, nickname);
+    const connection = await flows.connections.findByNickname(teamId, nickname);
     return connection ? { ok: true, connection } : notFound;
   }
-  const matches = flows.connections.findByNicknameInAllTeams(nickname);
+  const matches = await flows.connections.findByNicknameInAllTeams(nickname);
   const [first] = matches;
   if (!first) return notFound;
   if (matches.length === 1) return { ok: true, connection: first };
