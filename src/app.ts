@@ -28,6 +28,7 @@ import { slackDirectory } from './slackDirectory.ts';
 import { createSlackFetch } from './slackFetch.ts';
 import { createNotifier, slackErrorCode } from './slackNotifier.ts';
 import { apiRoutes } from './web/api/apiRoutes.ts';
+import { apiKeyRoutes } from './web/apiKeyRoutes.ts';
 import { callbackRoute } from './web/callbackRoute.ts';
 import { healthRoutes } from './web/health.ts';
 import { createWebServer, type WebServer } from './web/server.ts';
@@ -187,6 +188,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       metrics: () => metrics.registry,
     }),
     ...setupRoutes(flows),
+    ...apiKeyRoutes(flows),
     callbackRoute(flows, notifier, alerts, (teamId) => home.refresh(teamId)),
     // Last: it ends with a catch-all for /api/*.
     ...apiRoutes(flows, alerts, config.apiKeys, { owner: `${owner}:api`, metrics }),

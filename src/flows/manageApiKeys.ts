@@ -84,17 +84,23 @@ export async function revokeApiKey(
 }
 
 /** Opens a key's single-use page: the key, shown this once, and the audit row saying so. */
-export async function revealApiKey(deps: FlowDeps, linkToken: string) {
+export async function revealApiKey(
+  deps: FlowDeps,
+  linkToken: string,
+): Promise<
+  | { ok: true; key: string; listing: ApiKeyListing }
+  | { ok: false; code: 'unknown' | 'used' | 'expired' | 'revoked' }
+> {
   const revealed = await deps.apiKeys.reveal(linkToken);
-  if (revealed.ok) {
-    await deps.audit.record({
-      teamId: revealed.record.teamId,
-      actor: revealed.record.createdBy,
-      action: 'api_key.shown',
-      details: { keyId: revealed.record.id, keyName: revealed.record.name },
-    });
-  }
-  return revealed;
+  if (!revealed.ok) return revealed;
+  const { record } = revealed;
+  await deps.audit.record({
+    teamId: record.teamId,
+    actor: record.createdBy,
+    action: 'api_key.shown',
+    details: { keyId: record.id, keyName: record.name },
+  });
+  return { ok: true, key: revealed.key, listing: await listingOf(deps, record) };
 }
 
 /** A key as the admins see it, with its connections by their current nicknames. */
@@ -106,18 +112,19 @@ export interface ApiKeyListing {
 
 /** The team's keys not revoked, each with the nicknames of the connections it may use. */
 export async function listApiKeys(deps: FlowDeps, teamId: string): Promise<ApiKeyListing[]> {
-  const records = await deps.apiKeys.listLive(teamId);
   const listings: ApiKeyListing[] = [];
-  for (const record of records) {
-    let nicknames: string[] | null = null;
-    if (record.connectionIds) {
-      nicknames = [];
-      for (const id of record.connectionIds) {
-        const connection = await deps.connections.findById(teamId, id);
-        if (connection) nicknames.push(connection.nickname);
-      }
-    }
-    listings.push({ record, nicknames });
+  for (const record of await deps.apiKeys.listLive(teamId)) {
+    listings.push(await listingOf(deps, record));
   }
   return listings;
+}
+
+async function listingOf(deps: FlowDeps, record: ApiKeyRecord): Promise<ApiKeyListing> {
+  if (!record.connectionIds) return { record, nicknames: null };
+  const nicknames: string[] = [];
+  for (const id of record.connectionIds) {
+    const connection = await deps.connections.findById(record.teamId, id);
+    if (connection) nicknames.push(connection.nickname);
+  }
+  return { record, nicknames };
 }

@@ -13,6 +13,7 @@ export const CALLBACK = {
   connectDone: 'connect_done',
   notice: 'notice',
   deleteConfirm: 'delete_confirm',
+  apiKeyNew: 'apikey_new',
 } as const;
 
 /**
@@ -29,6 +30,9 @@ export const INPUT = {
   scopeMode: 'scope_mode',
   scopePick: 'scope_pick',
   scopeText: 'scope_text',
+  keyConnections: 'key_connections',
+  keyActions: 'key_actions',
+  keyExpiry: 'key_expiry',
 } as const;
 
 /** `action_id` of the buttons in messages. */
@@ -41,6 +45,8 @@ export const ACTION = {
   listPage: 'list_page',
   homeNew: 'home_new',
   homePage: 'home_page',
+  openKeyLink: 'open_key_link',
+  apiKeyRevoke: 'apikey_revoke',
 } as const;
 
 /** Option values of the org radio buttons. */
