@@ -4,13 +4,14 @@ import type { Connection } from '../../src/db/connectionsRepo.ts';
 import { deleteConnection } from '../../src/flows/deleteConnection.ts';
 import { eventually } from '../waitUntil.ts';
 import { createKeyInSlack } from './apiKeySteps.ts';
-import { movableClock } from './apiSteps.ts';
+import { movableClock, sha256Hex } from './apiSteps.ts';
 import { textOf } from './connectionSteps.ts';
 import { ADMIN, type Harness, startHarness } from './harness.ts';
 import { seedActiveConnections } from './seed.ts';
-import { expectSlackAccepted, messageIn } from './slackChecks.ts';
+import { expectSlackAccepted, messageIn, withHarness } from './slackChecks.ts';
 
 const USERS = '/okta/api/v1/users';
+const BOOTSTRAP_KEY = 'okc-bootstrap-key-0123456789abcdef0123456789';
 
 let h: Harness;
 let clock: ReturnType<typeof movableClock>;
@@ -248,4 +249,32 @@ describe('managed API keys, end to end through Slack and HTTP', () => {
     const refused = await errorOf(await call(key, ''));
     expect(refused).toMatchObject({ status: 401, body: { error: 'key_expired' } });
   });
+});
+
+describe('API_KEY_HASHES, the bootstrap path', () => {
+  it('keeps its keys working with every connection and every action, beside managed keys', () =>
+    withHarness({ env: { API_KEY_HASHES: sha256Hex(BOOTSTRAP_KEY) } }, async (hb) => {
+      const [first] = await seedActiveConnections(hb, 1, { prefix: 'boot' });
+      if (!first) throw new Error('no seed');
+      const at = (path: string, init: RequestInit = {}) =>
+        fetch(`${hb.publicUrl}/api/connections/${first.nickname}${path}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${BOOTSTRAP_KEY}`, 'content-type': 'application/json' },
+        });
+      expect((await at('/token', { method: 'POST' })).status).toBe(200);
+      const read = await at(USERS);
+      expect(read.status).toBe(200);
+      await read.body?.cancel();
+      const write = await at(USERS, { method: 'POST', body: '{}' });
+      expect(write.status).not.toBe(403);
+      await write.body?.cancel();
+      const { key } = await createKeyInSlack(hb.slack, hb.admin, ADMIN, 'beside', {
+        actions: ['read'],
+      });
+      const managed = await fetch(`${hb.publicUrl}/api/connections/${first.nickname}/token`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      expect(managed.status).toBe(403);
+    }));
 });
