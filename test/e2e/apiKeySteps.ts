@@ -34,6 +34,21 @@ export async function createKeyInSlack(
   name: string,
   choice: KeyChoice,
 ): Promise<{ link: string; key: string; page: string; dm: StoredMessage }> {
+  const { link, dm } = await requestKeyLink(peer, user, userId, name, choice);
+  const answer = await fetch(link);
+  expect(answer.status).toBe(200);
+  const page = await answer.text();
+  return { link, key: keyOnPage(page), page, dm };
+}
+
+/** `/okta-connect apikey new NAME` up to the DM with the key page's link, not opened. */
+export async function requestKeyLink(
+  peer: SlackPeer,
+  user: SlackUser,
+  userId: string,
+  name: string,
+  choice: KeyChoice,
+): Promise<{ link: string; dm: StoredMessage }> {
   const opened = peer.callCount('views.open');
   const command = await user.command(`apikey new ${name}`);
   expect(command.status).toBe(200);
@@ -54,9 +69,5 @@ export async function createKeyInSlack(
       .find((m) => JSON.stringify(m.blocks).includes('/apikey/'));
     if (!dm) await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const link = keyLinkIn(dm);
-  const answer = await fetch(link);
-  expect(answer.status).toBe(200);
-  const page = await answer.text();
-  return { link, key: keyOnPage(page), page, dm: dm as StoredMessage };
+  return { link: keyLinkIn(dm), dm: dm as StoredMessage };
 }
