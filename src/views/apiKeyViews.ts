@@ -27,11 +27,11 @@ export const ACTION_WORDS: Record<ApiKeyAction, { label: string; help: string }>
   read: { label: 'Read', help: 'GET calls to the Okta Management API through the bot.' },
   write: {
     label: 'Write',
-    help: 'Any call (GET, POST, PUT, DELETE) to the Okta Management API through the bot.',
+    help: 'Any method (GET, POST, PUT, DELETE) through the Management API proxy.',
   },
   token: {
     label: 'Token',
-    help: 'Mint the connection’s raw access token: it can do whatever its scopes allow, outside the bot’s control.',
+    help: 'Mint the raw access token: it can do whatever its scopes allow.',
   },
 };
 
@@ -96,6 +96,9 @@ export function apiKeyModal(input: {
           ),
         },
       },
+      context(
+        '*Token* hands the tool the connection’s access token itself: it can then do whatever the token’s scopes allow at Okta, outside the bot’s checks and audit trail.',
+      ),
       {
         type: 'input',
         block_id: INPUT.keyExpiry,

@@ -16,6 +16,10 @@ const COMMANDS: readonly (readonly [usage: string, what: string])[] = [
     'Change the scopes a connection asks for; it then needs reauthorizing.',
   ],
   ['`/okta-connect delete NAME`', 'Revoke a connection’s tokens at Okta and erase it.'],
+  [
+    '`/okta-connect apikey new NAME` · `apikey list` · `apikey revoke NAME`',
+    'Create, see or revoke keys of the connection API, each limited to chosen connections and actions.',
+  ],
   ['`/okta-connect help`', 'Show this list.'],
 ];
 

@@ -23,6 +23,7 @@ describe('the ids the handlers route on', () => {
       connectDone: 'connect_done',
       notice: 'notice',
       deleteConfirm: 'delete_confirm',
+      apiKeyNew: 'apikey_new',
     });
   });
 
@@ -37,6 +38,9 @@ describe('the ids the handlers route on', () => {
       scopeMode: 'scope_mode',
       scopePick: 'scope_pick',
       scopeText: 'scope_text',
+      keyConnections: 'key_connections',
+      keyActions: 'key_actions',
+      keyExpiry: 'key_expiry',
     });
   });
 
@@ -50,6 +54,8 @@ describe('the ids the handlers route on', () => {
       listPage: 'list_page',
       homeNew: 'home_new',
       homePage: 'home_page',
+      openKeyLink: 'open_key_link',
+      apiKeyRevoke: 'apikey_revoke',
     });
     expect(ORG_KIND).toEqual({ home: 'home', other: 'other' });
     expect(PREREQ).toEqual({
