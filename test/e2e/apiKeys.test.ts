@@ -240,6 +240,23 @@ describe('managed API keys, end to end through Slack and HTTP', () => {
       expect(text.includes(key), where).toBe(false);
       expect(text.includes(key.slice(10, 34)), where).toBe(false);
     }
+    // The link's token is in the DM's button alone, as a setup link's is.
+    const linkToken = link.slice(link.indexOf('/apikey/') + '/apikey/'.length);
+    for (const [where, text] of [
+      ['logs', h.logs.join('')],
+      ['database', files],
+      [
+        'modals and Home tabs',
+        JSON.stringify(
+          h.slack
+            .calls()
+            .filter((c) => c.method.startsWith('views.'))
+            .map((c) => c.args),
+        ),
+      ],
+    ] as const) {
+      expect(text.includes(linkToken), where).toBe(false);
+    }
   });
 
   it('refuses an expired key with 401 key_expired', async () => {
