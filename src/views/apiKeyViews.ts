@@ -20,7 +20,7 @@ import { utcDate, utcTime } from './formatTime.ts';
 import { ACTION, CALLBACK, INPUT } from './ids.ts';
 import type { AdminMessage } from './messages.ts';
 import { code, escapeValue, mention } from './mrkdwn.ts';
-import { simpleNotice } from './notices.ts';
+import { checkDmModal, simpleNotice } from './notices.ts';
 
 /** What each action lets a key do, in the words of the modal, the list and the key page. */
 export const ACTION_WORDS: Record<ApiKeyAction, { label: string; help: string }> = {
@@ -118,16 +118,9 @@ export function apiKeyModal(input: {
 
 /** The modal's last view: the rest happens in the DM and on the key page. */
 export function apiKeyCheckDmView(name: string): ModalView {
-  return modal({
-    callbackId: CALLBACK.connectDone,
-    title: 'Check your DMs',
-    close: 'Done',
-    blocks: [
-      section(
-        `I sent you a direct message with a link to the page that shows the key *${escapeValue(name, 80)}*. The link works once, for 15 minutes.`,
-      ),
-    ],
-  });
+  return checkDmModal([
+    `I sent you a direct message with a link to the page that shows the key *${escapeValue(name, 80)}*. The link works once, for 15 minutes.`,
+  ]);
 }
 
 /** The DM with the single-use link to the key page. */
