@@ -3,6 +3,7 @@ import { renameConnection } from '../flows/renameConnection.ts';
 import { helpMessage } from '../views/helpMessage.ts';
 import { notFoundMessage, refusalMessage, simpleNotice } from '../views/notices.ts';
 import { renamedMessage, renameRefusedMessage, UNCHANGED_NICKNAME } from '../views/renameView.ts';
+import { runApiKeyCommand } from './apiKeys.ts';
 import { runConnectionTest, testingMessage } from './connectionTest.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
@@ -14,7 +15,10 @@ import { commandTeamKey, slashCommandBody } from './payloads.ts';
 
 export const COMMAND = '/okta-connect';
 
-/** `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | rename NAME [NEW] | delete NAME | help]`. */
+/**
+ * `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | rename NAME [NEW] |
+ * delete NAME | apikey new NAME | apikey list | apikey revoke NAME | help]`.
+ */
 function parseCommandText(text: string): { word: string; name: string } {
   const [word = '', ...rest] = text.trim().split(/\s+/);
   return { word: word.toLowerCase(), name: rest.join(' ').trim() };
@@ -48,7 +52,8 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
     const command = parsed.data;
     const teamId = commandTeamKey(command);
     const { word, name } = parseCommandText(command.text);
-    const known = word === '' || word === 'new' || word === 'list' || NEEDS_NAME.has(word);
+    const known =
+      word === '' || word === 'new' || word === 'list' || word === 'apikey' || NEEDS_NAME.has(word);
     if (!known || (NEEDS_NAME.has(word) && name === '')) {
       await ack(helpMessage());
       return;
@@ -69,6 +74,15 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
         triggerId: command.trigger_id,
         channelId: command.channel_id,
       });
+      return;
+    }
+    if (word === 'apikey') {
+      await runApiKeyCommand(
+        deps,
+        client,
+        { teamId, userId: command.user_id, triggerId: command.trigger_id, text: name },
+        ack,
+      );
       return;
     }
     if (word === 'list') {

@@ -20,6 +20,10 @@ const COMMANDS: readonly (readonly [usage: string, what: string])[] = [
     'Give a connection a new nickname; its history, alerts and tokens stay with it (without NEW-NAME a form asks for it).',
   ],
   ['`/okta-connect delete NAME`', 'Revoke a connection’s tokens at Okta and erase it.'],
+  [
+    '`/okta-connect apikey new NAME` · `apikey list` · `apikey revoke NAME`',
+    'Create, see or revoke keys of the connection API, each limited to chosen connections and actions.',
+  ],
   ['`/okta-connect help`', 'Show this list.'],
 ];
 

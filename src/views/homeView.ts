@@ -1,6 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { Connection } from '../db/connectionModel.ts';
+import type { ApiKeyListing } from '../flows/manageApiKeys.ts';
 import { scopeFamily } from '../okta/scopeCatalog.ts';
+import { apiKeyHomeBlocks } from './apiKeyViews.ts';
 import {
   actions,
   button,
@@ -81,6 +83,8 @@ export interface HomeInput {
   /** How many connections each group has in the whole workspace. */
   counts: Readonly<Record<HomeGroup, number>>;
   now: number;
+  /** The workspace's API keys, shown under the connections; none: no section. */
+  apiKeys?: readonly ApiKeyListing[];
 }
 
 /** The Home tab of someone who may manage connections: the workspace's connections, one page. */
@@ -122,6 +126,9 @@ export function homeView(input: HomeInput): types.HomeView {
     blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
   }
   blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.homePage, HOME_BLOCK));
+  if (input.apiKeys && input.apiKeys.length > 0) {
+    blocks.push(...apiKeyHomeBlocks(input.apiKeys, input.now));
+  }
   return homeTab(blocks);
 }
 

@@ -14,6 +14,7 @@ export const CALLBACK = {
   notice: 'notice',
   deleteConfirm: 'delete_confirm',
   rename: 'rename_connection',
+  apiKeyNew: 'apikey_new',
 } as const;
 
 /**
@@ -31,6 +32,9 @@ export const INPUT = {
   scopePick: 'scope_pick',
   scopeText: 'scope_text',
   newNickname: 'new_nickname',
+  keyConnections: 'key_connections',
+  keyActions: 'key_actions',
+  keyExpiry: 'key_expiry',
 } as const;
 
 /** `action_id` of the buttons in messages. */
@@ -44,6 +48,8 @@ export const ACTION = {
   listPage: 'list_page',
   homeNew: 'home_new',
   homePage: 'home_page',
+  openKeyLink: 'open_key_link',
+  apiKeyRevoke: 'apikey_revoke',
 } as const;
 
 /** Option values of the org radio buttons. */

@@ -24,6 +24,7 @@ describe('the ids the handlers route on', () => {
       notice: 'notice',
       deleteConfirm: 'delete_confirm',
       rename: 'rename_connection',
+      apiKeyNew: 'apikey_new',
     });
   });
 
@@ -39,6 +40,9 @@ describe('the ids the handlers route on', () => {
       scopePick: 'scope_pick',
       scopeText: 'scope_text',
       newNickname: 'new_nickname',
+      keyConnections: 'key_connections',
+      keyActions: 'key_actions',
+      keyExpiry: 'key_expiry',
     });
   });
 
@@ -53,6 +57,8 @@ describe('the ids the handlers route on', () => {
       listPage: 'list_page',
       homeNew: 'home_new',
       homePage: 'home_page',
+      openKeyLink: 'open_key_link',
+      apiKeyRevoke: 'apikey_revoke',
     });
     expect(ORG_KIND).toEqual({ home: 'home', other: 'other' });
     expect(PREREQ).toEqual({

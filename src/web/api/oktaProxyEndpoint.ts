@@ -5,6 +5,7 @@ import { BodyTooLarge, readBody } from '../http.ts';
 import { type ApiCall, type ApiContext, type ApiOutcome, errorReply } from './apiEndpoint.ts';
 import { INSUFFICIENT_SCOPE_FIX } from './apiErrors.ts';
 import { findConnection } from './findConnection.ts';
+import { refusedByKey } from './keyRights.ts';
 import { passedHeaders } from './proxyHeaders.ts';
 import { proxyTarget } from './proxyTarget.ts';
 import { tokenProblemReply } from './tokenProblemReply.ts';
@@ -33,6 +34,8 @@ export function oktaProxyEndpoint(ctx: ApiContext) {
     const found = await findConnection(ctx.flows, call, target.team);
     if (!found.ok) return found.outcome;
     const { connection } = found;
+    const refused = refusedByKey(call, { kind: 'proxy', method: verb.data }, connection);
+    if (refused) return refused;
     const audited = { teamId: connection.teamId, connectionId: connection.id };
 
     let body: Buffer | null = null;

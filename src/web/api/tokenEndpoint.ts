@@ -1,6 +1,7 @@
 import { freshAccessToken } from '../../flows/freshAccessToken.ts';
 import { type ApiCall, type ApiContext, type ApiOutcome, jsonReply } from './apiEndpoint.ts';
 import { findConnection } from './findConnection.ts';
+import { refusedByKey } from './keyRights.ts';
 import { tokenProblemReply } from './tokenProblemReply.ts';
 
 /**
@@ -13,6 +14,8 @@ export function tokenEndpoint(ctx: ApiContext) {
     const found = await findConnection(ctx.flows, call, call.query.get('team'));
     if (!found.ok) return found.outcome;
     const { connection } = found;
+    const refused = refusedByKey(call, { kind: 'token' }, connection);
+    if (refused) return refused;
     const audited = { teamId: connection.teamId, connectionId: connection.id };
     const token = await freshAccessToken(ctx.flows, ctx.alerts, connection, { owner: ctx.owner });
     if (!token.ok) {
