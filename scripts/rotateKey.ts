@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { loadStoreConfig } from '../src/config.ts';
 import { createKeyRing } from '../src/crypto.ts';
-import { openDatabase } from '../src/db/openDatabase.ts';
+import { redactDatabaseUrl } from '../src/db/openPostgres.ts';
+import { openStore } from '../src/db/openStore.ts';
 import { type RotationResult, rotateKeys } from '../src/db/rotateKeys.ts';
 
 /**
@@ -30,9 +31,9 @@ if (!loaded.ok) {
     ...loaded.problems.map((problem) => `  - ${problem}`),
   ]);
 }
-const { databasePath, encryptionKey, encryptionKeysPrevious } = loaded.config;
+const { databasePath, databaseUrl, encryptionKey, encryptionKeysPrevious } = loaded.config;
 // Opening a missing file would create an empty database and report success on nothing.
-if (databasePath === ':memory:' || !existsSync(databasePath)) {
+if (databaseUrl === null && (databasePath === ':memory:' || !existsSync(databasePath))) {
   fail([
     `rotate-key cannot run: there is no database at ${databasePath}.`,
     "Set DATABASE_PATH to the bot's database file, as the bot has it.",
@@ -42,17 +43,23 @@ if (databasePath === ':memory:' || !existsSync(databasePath)) {
 const ring = createKeyRing(encryptionKey, encryptionKeysPrevious);
 const [currentKeyId, ...previousKeyIds] = ring.keyIds;
 const out = (line: string) => process.stdout.write(`${line}\n`);
-out(`Re-sealing the secrets in ${databasePath} with key ${currentKeyId} (ENCRYPTION_KEY).`);
+const where = databaseUrl === null ? databasePath : redactDatabaseUrl(databaseUrl);
+out(`Re-sealing the secrets in ${where} with key ${currentKeyId} (ENCRYPTION_KEY).`);
 out(
   previousKeyIds.length > 0
     ? `Older values are opened with key ${previousKeyIds.join(', ')} (ENCRYPTION_KEY_PREVIOUS).`
     : 'ENCRYPTION_KEY_PREVIOUS is empty: only values already sealed with ENCRYPTION_KEY can be opened.',
 );
 
-const database = openDatabase(databasePath);
+let database: Awaited<ReturnType<typeof openStore>>;
+try {
+  database = await openStore(loaded.config);
+} catch (error) {
+  fail([`rotate-key cannot run: ${error instanceof Error ? error.message : String(error)}`]);
+}
 let result: RotationResult;
 try {
-  result = rotateKeys(database, ring, {
+  result = await rotateKeys(database, ring, {
     onProgress: ({ rowsResealed }) => {
       if (rowsResealed % 500 === 0) out(`  … ${rowsResealed} rows re-sealed so far`);
     },
@@ -64,7 +71,7 @@ try {
       'with the old one. Fix the cause, then run rotate-key again.',
   ]);
 } finally {
-  database.close();
+  await database.close();
 }
 
 if (!result.ok) {

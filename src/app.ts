@@ -7,7 +7,7 @@ import { createApiKeysRepo } from './db/apiKeysRepo.ts';
 import { createAuditRepo } from './db/auditRepo.ts';
 import { createAuthRequestsRepo } from './db/authRequestsRepo.ts';
 import { createConnectionsRepo } from './db/connectionsRepo.ts';
-import type { DatabaseHandle } from './db/openDatabase.ts';
+import type { Store } from './db/store.ts';
 import { type AlertChannel, incidentOf, raiseAlert } from './flows/alerts.ts';
 import { createPermissionCheck } from './flows/checkPermission.ts';
 import type { FlowDeps } from './flows/deps.ts';
@@ -40,7 +40,7 @@ const SLACK_PATH = '/slack/events';
 
 export interface BotDeps {
   logger: Logger;
-  database: DatabaseHandle;
+  database: Store;
   now?: () => number;
   /** How background work waits (the rate gate, retries); tests move a clock instead. */
   sleep?: (ms: number) => Promise<void>;
@@ -65,17 +65,19 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   const now = deps.now ?? Date.now;
   const sleep =
     deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
-  const metrics = createMetrics({ connectionsByStatus: () => flows.connections.countByStatus() });
+  const metrics = createMetrics({
+    connectionsByStatus: async () => await flows.connections.countByStatus(),
+  });
   const ring = createKeyRing(config.encryptionKey, config.encryptionKeysPrevious);
   // Sweep requests per Okta org: a few at a time, never the last tenth of the org's
   // rate-limit window, which Workflows and other clients share with the bot.
   const gate = new RateGate({ maxInFlight: 4, reserveFraction: 0.1, now, sleep });
-  const { db } = deps.database;
+  const store = deps.database;
   const flows: FlowDeps = {
-    connections: createConnectionsRepo(db, ring, now),
-    authRequests: createAuthRequestsRepo(db, ring, now),
-    audit: createAuditRepo(db, now),
-    apiKeys: createApiKeysRepo(db, now),
+    connections: createConnectionsRepo(store, ring, now),
+    authRequests: createAuthRequestsRepo(store, ring, now),
+    audit: createAuditRepo(store, now),
+    apiKeys: createApiKeysRepo(store, now),
     orgs: new OktaOrgs({
       originOverrides: config.originOverrides,
       now,

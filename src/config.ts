@@ -27,6 +27,8 @@ export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** `postgres://…`: the shared store of several replicas; null: SQLite at `databasePath`. */
+  databaseUrl: string | null;
   encryptionKey: Buffer;
   encryptionKeysPrevious: Buffer[];
   /** null: workspace admins and owners may manage connections. */
@@ -48,6 +50,15 @@ export type ConfigResult =
   | { ok: false; problems: string[] };
 
 const README_CONFIG_POINTER = 'See "Configuration" in README.md for every variable.';
+
+function isPostgresUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -135,6 +146,13 @@ const envSchema = z.object({
     }),
   ),
   DATABASE_PATH: optional(z.string()),
+  // The value is never echoed in a message: it carries the database password.
+  DATABASE_URL: optional(
+    z.string().refine(isPostgresUrl, {
+      error:
+        'expected a PostgreSQL URL like postgres://USER:PASSWORD@HOST:5432/DATABASE (add ?sslmode=verify-full&sslrootcert=/path/ca.pem for TLS)',
+    }),
+  ),
   ENCRYPTION_KEY: optional(z.string()),
   ENCRYPTION_KEY_PREVIOUS: optional(z.string()),
   ADMIN_USER_IDS: optional(slackUserList),
@@ -312,6 +330,10 @@ export function loadConfig(env: Env): ConfigResult {
     problems.push(
       'ENCRYPTION_KEY: missing: base64 of 32 random bytes (openssl rand -base64 32); required in production',
     );
+  } else if (e.DATABASE_URL) {
+    problems.push(
+      'ENCRYPTION_KEY: missing: required with DATABASE_URL, since every replica must seal and open secrets with the same key (openssl rand -base64 32)',
+    );
   } else if (problems.length === 0) {
     encryptionKey = localKey(databasePath, warnings, problems);
   }
@@ -338,6 +360,7 @@ export function loadConfig(env: Env): ConfigResult {
       port,
       host: e.HOST ?? '0.0.0.0',
       databasePath,
+      databaseUrl: e.DATABASE_URL ?? null,
       encryptionKey,
       encryptionKeysPrevious,
       adminUserIds: e.ADMIN_USER_IDS ?? null,
@@ -365,6 +388,7 @@ export function describeProblems(problems: readonly string[]): string {
 /** The database and key settings alone, for tools that work on the store without Slack. */
 export interface StoreConfig {
   databasePath: string;
+  databaseUrl: string | null;
   encryptionKey: Buffer;
   encryptionKeysPrevious: Buffer[];
 }
@@ -375,6 +399,7 @@ export type StoreConfigResult =
 
 const storeEnvSchema = envSchema.pick({
   DATABASE_PATH: true,
+  DATABASE_URL: true,
   ENCRYPTION_KEY: true,
   ENCRYPTION_KEY_PREVIOUS: true,
 });
@@ -387,7 +412,14 @@ const storeEnvSchema = envSchema.pick({
  * quietly re-seal everything with a key nobody meant to use.
  */
 export function loadStoreConfig(env: Env): StoreConfigResult {
-  const e = storeEnvSchema.parse(env);
+  const parsed = storeEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`),
+    };
+  }
+  const e = parsed.data;
   const problems: string[] = [];
   const encryptionKey = e.ENCRYPTION_KEY ? decodeKey(e.ENCRYPTION_KEY) : null;
   if (!e.ENCRYPTION_KEY) {
@@ -406,6 +438,7 @@ export function loadStoreConfig(env: Env): StoreConfigResult {
     ok: true,
     config: {
       databasePath: e.DATABASE_PATH ?? './data/okta-connect.sqlite',
+      databaseUrl: e.DATABASE_URL ?? null,
       encryptionKey,
       encryptionKeysPrevious,
     },

@@ -1,6 +1,8 @@
 import { createBot } from './app.ts';
 import { describeProblems, describeStartFailure, loadConfig } from './config.ts';
-import { openDatabase } from './db/openDatabase.ts';
+import { openStore } from './db/openStore.ts';
+import type { Store } from './db/store.ts';
+import { isBotError } from './errors.ts';
 import { expireLeasesOfStoppedProcesses } from './flows/leaseOwners.ts';
 import { createLogger } from './logger.ts';
 
@@ -20,18 +22,34 @@ const { config, warnings } = result;
 const logger = createLogger(config.logLevel);
 for (const warning of warnings) logger.warn(warning);
 
-const database = openDatabase(config.databasePath);
-logger.info({ database: database.status(), path: config.databasePath }, 'database ready');
+let database: Store;
+try {
+  database = await openStore(config, logger);
+} catch (error) {
+  // The store's own errors name DATABASE_URL or DATABASE_PATH and never carry a password.
+  const reason = isBotError(error) ? error.message : (error as Error).message;
+  process.stderr.write(
+    `okta-connect cannot start: the database could not be opened.\n  - ${reason}\n`,
+  );
+  process.exit(1);
+}
+logger.info(
+  {
+    database: await database.status(),
+    ...(config.databaseUrl === null ? { path: config.databasePath } : {}),
+  },
+  'database ready',
+);
 
 const bot = createBot(config, { logger, database });
 // Before any sweep of this process: refreshes cut short by an earlier life of the bot.
-expireLeasesOfStoppedProcesses(bot.flows);
+await expireLeasesOfStoppedProcesses(bot.flows);
 let port: number;
 try {
   ({ port } = await bot.start());
 } catch (error) {
   process.stderr.write(`${describeStartFailure(error, config.slack.apiUrl)}\n`);
-  database.close();
+  await database.close();
   process.exit(1);
 }
 logger.info(
@@ -67,7 +85,7 @@ async function shutdown(signal: string) {
     logger.error({ err: error }, 'could not stop cleanly');
     code = 1;
   } finally {
-    database.close();
+    await database.close();
   }
   logger.info({ code }, 'stopped; database closed');
   process.exit(code);

@@ -3,7 +3,7 @@ import { CONNECTION_STATUSES } from './db/schema.ts';
 
 /** The bot's Prometheus metrics (`GET /metrics`), one registry per bot instance. */
 export function createMetrics(
-  options: { connectionsByStatus?: () => Record<string, number> } = {},
+  options: { connectionsByStatus?: () => Promise<Record<string, number>> } = {},
 ) {
   const registry = new Registry();
   const metrics = {
@@ -17,13 +17,13 @@ export function createMetrics(
       // status is reported, 0 included, so that an alert on needs_reauth sees it clear.
       // When the database cannot answer the gauge is left out (and /readyz says 503),
       // rather than failing the whole scrape.
-      collect() {
+      async collect() {
         this.reset();
         const source = options.connectionsByStatus;
         if (!source) return;
         let counts: Record<string, number>;
         try {
-          counts = source();
+          counts = await source();
         } catch {
           return;
         }

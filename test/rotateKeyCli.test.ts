@@ -9,7 +9,7 @@ import {
   sealedSnapshot,
   seedSealedValues,
 } from './db/rotationFixtures.ts';
-import { createRepos, KEY_A, KEY_B, openTestDatabase, tempDir } from './db/testDatabase.ts';
+import { createRepos, KEY_A, KEY_B, openSqliteTestDatabase, tempDir } from './db/testDatabase.ts';
 import { cleanEnv, runTsx } from './tsxProcess.ts';
 
 /**
@@ -23,11 +23,11 @@ const ID_C = createKeyRing(KEY_C).currentKeyId;
 const base64 = (key: Buffer) => key.toString('base64');
 
 /** A bot's database file with its secrets sealed with `key`; closed, as the bot was stopped. */
-function botDatabase(key = KEY_A) {
+async function botDatabase(key = KEY_A) {
   const path = join(tempDir(), 'okta-connect.sqlite');
-  const handle = openTestDatabase('file', path);
-  const plaintexts = seedSealedValues(createRepos(handle, createKeyRing(key)));
-  handle.close();
+  const handle = openSqliteTestDatabase('file', path);
+  const plaintexts = await seedSealedValues(createRepos(handle, createKeyRing(key)));
+  handle.sqlite.close();
   return { path, plaintexts };
 }
 
@@ -36,17 +36,17 @@ function rotateKey(env: Record<string, string>) {
 }
 
 function snapshotOf(path: string) {
-  const handle = openTestDatabase('file', path);
+  const handle = openSqliteTestDatabase('file', path);
   try {
     return sealedSnapshot(handle.sqlite);
   } finally {
-    handle.close();
+    handle.sqlite.close();
   }
 }
 
 describe('npm run rotate-key', () => {
   it('re-seals every secret with ENCRYPTION_KEY, prints a summary without secrets, and exits 0', async () => {
-    const { path, plaintexts } = botDatabase();
+    const { path, plaintexts } = await botDatabase();
 
     const run = await rotateKey({
       DATABASE_PATH: path,
@@ -64,12 +64,12 @@ describe('npm run rotate-key', () => {
       expect(run.stdout).not.toContain(secret);
     }
 
-    const handle = openTestDatabase('file', path);
+    const handle = openSqliteTestDatabase('file', path);
     expect(openAll(handle.sqlite, createKeyRing(KEY_B))).toEqual(plaintexts);
   });
 
   it('re-seals nothing on a second run', async () => {
-    const { path } = botDatabase();
+    const { path } = await botDatabase();
     const env = {
       DATABASE_PATH: path,
       ENCRYPTION_KEY: base64(KEY_B),
@@ -87,7 +87,7 @@ describe('npm run rotate-key', () => {
   });
 
   it('refuses, naming the key id and changing nothing, when a value is sealed with a key it was not given', async () => {
-    const { path } = botDatabase(KEY_C);
+    const { path } = await botDatabase(KEY_C);
     const before = snapshotOf(path);
 
     const run = await rotateKey({
@@ -106,7 +106,7 @@ describe('npm run rotate-key', () => {
   });
 
   it('needs no Slack variable, but refuses to run without ENCRYPTION_KEY and never makes a key file', async () => {
-    const { path } = botDatabase();
+    const { path } = await botDatabase();
     const before = snapshotOf(path);
 
     const run = await rotateKey({ DATABASE_PATH: path, ENCRYPTION_KEY_PREVIOUS: base64(KEY_A) });

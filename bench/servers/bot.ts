@@ -45,13 +45,13 @@ interface SeedArgs {
 }
 
 /** Active connections stored as the callback stores them, in one transaction per batch. */
-function seed(args: SeedArgs): number {
+async function seed(args: SeedArgs): Promise<number> {
   const count = args.count ?? args.tokens.length;
   const now = Date.now();
-  database.sqlite.transaction(() => {
+  await database.transaction(async () => {
     for (let i = 0; i < count; i += 1) {
       const tokens = args.tokens[i % args.tokens.length] as TokenResponse;
-      const created = flows.connections.createPending({
+      const created = await flows.connections.createPending({
         teamId: args.teamId,
         nickname: `${args.prefix}-${args.from + i}`,
         orgKind: 'other',
@@ -63,7 +63,7 @@ function seed(args: SeedArgs): number {
         notifyChannel: CHANNEL_ID,
       });
       if (!created.ok) throw new Error(`seed: ${args.prefix}-${args.from + i} is taken`);
-      const active = flows.connections.markActive(created.connection.id, {
+      const active = await flows.connections.markActive(created.connection.id, {
         grantedScopes: tokens.scope.split(' '),
         accessToken: tokens.access_token ?? '',
         refreshToken: tokens.refresh_token ?? null,
@@ -75,7 +75,7 @@ function seed(args: SeedArgs): number {
       });
       if (!active.ok) throw new Error('seed: could not activate');
     }
-  })();
+  });
   return count;
 }
 
@@ -102,7 +102,7 @@ serveCommands(
       });
       return { report, seconds: (performance.now() - started) / 1000 };
     },
-    statusCounts: () => flows.connections.countByStatus(),
+    statusCounts: async () => await flows.connections.countByStatus(),
     /** RSS as it stands, then the heap still in use after a full GC (when exposed). */
     memory() {
       const { rss } = process.memoryUsage();
@@ -127,6 +127,6 @@ serveCommands(
   },
   async () => {
     await bot.stop(2000);
-    database.close();
+    await database.close();
   },
 );

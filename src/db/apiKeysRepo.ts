@@ -2,9 +2,9 @@ import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { hashToken, randomToken } from '../crypto.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { Db } from './openDatabase.ts';
 import { isUniqueViolation, parseRow } from './rowParsing.ts';
-import { API_KEY_ACTIONS, apiKeyConnections, apiKeys } from './schema.ts';
+import { API_KEY_ACTIONS, type apiKeys } from './schema.ts';
+import type { Store } from './store.ts';
 
 export type ApiKeyAction = (typeof API_KEY_ACTIONS)[number];
 
@@ -57,7 +57,9 @@ export function apiKeyNameKey(name: string): string {
   return name.trim().toLowerCase();
 }
 
-export function createApiKeysRepo(db: Db, clock: Clock = systemClock) {
+export function createApiKeysRepo(store: Store, clock: Clock = systemClock) {
+  const { db } = store;
+  const { apiKeys, apiKeyConnections } = store.tables;
   const chosenConnections = async (keyIds: readonly string[]) => {
     const byKey = new Map<string, string[]>();
     if (keyIds.length === 0) return byKey;
@@ -91,7 +93,7 @@ export function createApiKeysRepo(db: Db, clock: Clock = systemClock) {
   };
   const toRecord = async (row: Row) => (await toRecords([row]))[0] as ApiKeyRecord;
 
-  return {
+  return store.serialize({
     /**
      * A key waiting for its page to be opened, and the link token for the DM, returned
      * this once: only its hash is stored. `name_taken` when a key not revoked has the name.
@@ -234,7 +236,7 @@ export function createApiKeysRepo(db: Db, clock: Clock = systemClock) {
         .where(eq(apiKeyConnections.connectionId, connectionId))
         .returning({ keyId: apiKeyConnections.keyId });
     },
-  };
+  });
 }
 
 export type ApiKeysRepo = ReturnType<typeof createApiKeysRepo>;

@@ -2,9 +2,9 @@ import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { BotError } from '../errors.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { Db } from './openDatabase.ts';
 import { detailsColumn, parseRow } from './rowParsing.ts';
-import { auditEvents } from './schema.ts';
+import type { auditEvents } from './schema.ts';
+import type { Store } from './store.ts';
 
 export interface AuditInput {
   teamId: string;
@@ -71,12 +71,14 @@ function toAuditEvent(row: typeof auditEvents.$inferSelect): AuditEvent {
   return { ...row, details: parseRow(checkedColumns, row, 'audit_events').details };
 }
 
-export function createAuditRepo(db: Db, clock: Clock = systemClock) {
-  return {
+export function createAuditRepo(store: Store, clock: Clock = systemClock) {
+  const { db } = store;
+  const { auditEvents } = store.tables;
+  return store.serialize({
     /** Appends one event; returns its id. */
-    record(event: AuditInput): number {
+    async record(event: AuditInput): Promise<number> {
       const details = withoutSecrets(event.details ?? {}, 'details');
-      const row = db
+      const [row] = await db
         .insert(auditEvents)
         .values({
           teamId: event.teamId,
@@ -86,27 +88,29 @@ export function createAuditRepo(db: Db, clock: Clock = systemClock) {
           details: JSON.stringify(details),
           at: clock(),
         })
-        .returning({ id: auditEvents.id })
-        .get();
+        .returning({ id: auditEvents.id });
+      if (!row) throw new Error('INSERT … RETURNING returned no row');
       return row.id;
     },
 
     /** The team's events, newest first, optionally for one connection. */
-    list(teamId: string, options: { connectionId?: string; limit?: number } = {}): AuditEvent[] {
+    async list(
+      teamId: string,
+      options: { connectionId?: string; limit?: number } = {},
+    ): Promise<AuditEvent[]> {
       const where = [eq(auditEvents.teamId, teamId)];
       if (options.connectionId !== undefined) {
         where.push(eq(auditEvents.connectionId, options.connectionId));
       }
-      return db
+      const rows = await db
         .select()
         .from(auditEvents)
         .where(and(...where))
         .orderBy(desc(auditEvents.id))
-        .limit(options.limit ?? 50)
-        .all()
-        .map(toAuditEvent);
+        .limit(options.limit ?? 50);
+      return rows.map(toAuditEvent);
     },
-  };
+  });
 }
 
 export type AuditRepo = ReturnType<typeof createAuditRepo>;

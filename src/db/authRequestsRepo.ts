@@ -2,10 +2,10 @@ import { and, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { hashToken, type KeyRing, randomToken, safeEqual } from '../crypto.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { Db } from './openDatabase.ts';
 import { parseRow, scopeListColumn } from './rowParsing.ts';
-import { AUTH_PURPOSES, authRequests, SCOPE_MODES } from './schema.ts';
+import { AUTH_PURPOSES, type authRequests, SCOPE_MODES } from './schema.ts';
 import { openRowSecrets, type Secrets, sealColumn } from './sealedColumns.ts';
+import type { Store } from './store.ts';
 
 export type AuthPurpose = (typeof AUTH_PURPOSES)[number];
 type ScopeMode = (typeof SCOPE_MODES)[number];
@@ -107,7 +107,10 @@ export const AUTH_REQUEST_SECRET_COLUMNS = {
   clientSecret: 'client_secret',
 } as const satisfies Record<AuthRequestSecretName, string>;
 
-export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = systemClock) {
+export function createAuthRequestsRepo(store: Store, ring: KeyRing, clock: Clock = systemClock) {
+  const { db } = store;
+  const { authRequests } = store.tables;
+  const firstRequest = (rows: Row[]) => (rows[0] ? toAuthRequest(rows[0]) : null);
   const sealFor = (name: AuthRequestSecretName, id: string, value: string) =>
     sealColumn(ring, 'auth_requests', AUTH_REQUEST_SECRET_COLUMNS[name], id, value);
   const usable = (now: number) =>
@@ -117,9 +120,11 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
    * The repository makes the link token and returns it this once, for the DM; only its
    * hash is stored, so neither a caller nor a database copy can leak a working link.
    */
-  const create = (input: NewAuthRequest): { request: AuthRequest; linkToken: string } => {
+  const create = async (
+    input: NewAuthRequest,
+  ): Promise<{ request: AuthRequest; linkToken: string }> => {
     const linkToken = randomToken(32);
-    const row = db
+    const [row] = await db
       .insert(authRequests)
       .values({
         id: `areq_${randomToken(12)}`,
@@ -134,12 +139,12 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
         createdAt: clock(),
         expiresAt: input.expiresAt,
       })
-      .returning()
-      .get();
+      .returning();
+    if (!row) throw new Error('INSERT … RETURNING returned no row');
     return { request: toAuthRequest(row), linkToken };
   };
 
-  return {
+  return store.serialize({
     create,
 
     /**
@@ -147,18 +152,18 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
      * `link_used` once the setup form was posted (or the attempt ended), `link_expired`
      * after its 15 minutes.
      */
-    inspectLinkToken(
+    async inspectLinkToken(
       linkToken: string,
       now = clock(),
-    ):
+    ): Promise<
       | { ok: true; request: AuthRequest }
       | { ok: false; code: 'link_unknown' }
-      | { ok: false; code: 'link_used' | 'link_expired'; request: AuthRequest } {
-      const row = db
+      | { ok: false; code: 'link_used' | 'link_expired'; request: AuthRequest }
+    > {
+      const [row] = await db
         .select()
         .from(authRequests)
-        .where(eq(authRequests.linkTokenHash, hashToken(linkToken)))
-        .get();
+        .where(eq(authRequests.linkTokenHash, hashToken(linkToken)));
       if (!row) return { ok: false, code: 'link_unknown' };
       if (row.consumedAt !== null || row.linkUsedAt !== null) {
         return { ok: false, code: 'link_used', request: toAuthRequest(row) };
@@ -173,21 +178,21 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
      * binding without using the state up, so that a callback opened in the wrong browser
      * cannot spoil the sign-in for the right one.
      */
-    inspectState(
+    async inspectState(
       state: string,
       now = clock(),
-    ):
+    ): Promise<
       | { ok: true; request: AuthRequest }
       | {
           ok: false;
           code: 'state_unknown' | 'state_used' | 'state_expired';
           request?: AuthRequest;
-        } {
-      const row = db
+        }
+    > {
+      const [row] = await db
         .select()
         .from(authRequests)
-        .where(eq(authRequests.stateHash, hashToken(state)))
-        .get();
+        .where(eq(authRequests.stateHash, hashToken(state)));
       if (!row) return { ok: false, code: 'state_unknown' };
       const request = toAuthRequest(row);
       if (row.consumedAt !== null) return { ok: false, code: 'state_used', request };
@@ -196,67 +201,72 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
     },
 
     /** The open (unexpired, unconsumed) request of a connection, newest first, if any. */
-    findOpenForConnection(connectionId: string, now = clock()): AuthRequest | null {
-      const row = db
-        .select()
-        .from(authRequests)
-        .where(and(eq(authRequests.connectionId, connectionId), usable(now)))
-        .orderBy(desc(authRequests.createdAt))
-        .get();
-      return row ? toAuthRequest(row) : null;
+    async findOpenForConnection(connectionId: string, now = clock()): Promise<AuthRequest | null> {
+      return firstRequest(
+        await db
+          .select()
+          .from(authRequests)
+          .where(and(eq(authRequests.connectionId, connectionId), usable(now)))
+          .orderBy(desc(authRequests.createdAt))
+          .limit(1),
+      );
     },
 
     /**
-     * A reauthorization link, one admin at a time: in one IMMEDIATE transaction (a write
-     * lock, so also across processes) another admin's open request wins and is returned;
-     * the same admin's older open requests are superseded, so only the newest link works.
+     * A reauthorization link, one admin at a time: in one transaction that first locks the
+     * connection (SQLite's IMMEDIATE write lock, PostgreSQL's row lock: so also across
+     * processes), another admin's open request wins and is returned; the same admin's
+     * older open requests are superseded, so only the newest link works.
      */
     createReauthorization(
       input: NewAuthRequest,
       now = clock(),
-    ): { ok: true; request: AuthRequest; linkToken: string } | { ok: false; holder: AuthRequest } {
-      return db.transaction(
-        (tx) => {
-          const open = tx
-            .select()
-            .from(authRequests)
-            .where(and(eq(authRequests.connectionId, input.connectionId), usable(now)))
-            .all();
-          const other = open.find((row) => row.slackUserId !== input.slackUserId);
-          if (other) return { ok: false as const, holder: toAuthRequest(other) };
-          if (open.length > 0) {
-            tx.update(authRequests)
-              .set({
-                consumedAt: now,
-                outcome: 'superseded',
-                pkceVerifier: null,
-                clientSecret: null,
-              })
-              .where(and(eq(authRequests.connectionId, input.connectionId), usable(now)))
-              .run();
-          }
-          return { ok: true as const, ...create(input) };
-        },
-        { behavior: 'immediate' },
-      );
+    ): Promise<
+      { ok: true; request: AuthRequest; linkToken: string } | { ok: false; holder: AuthRequest }
+    > {
+      return store.transaction(async () => {
+        await store.lockRow('connections', input.connectionId);
+        const open = await db
+          .select()
+          .from(authRequests)
+          .where(and(eq(authRequests.connectionId, input.connectionId), usable(now)));
+        const other = open.find((row) => row.slackUserId !== input.slackUserId);
+        if (other) return { ok: false as const, holder: toAuthRequest(other) };
+        if (open.length > 0) {
+          await db
+            .update(authRequests)
+            .set({
+              consumedAt: now,
+              outcome: 'superseded',
+              pkceVerifier: null,
+              clientSecret: null,
+            })
+            .where(and(eq(authRequests.connectionId, input.connectionId), usable(now)));
+        }
+        return { ok: true as const, ...(await create(input)) };
+      });
     },
 
     /** For the setup page: the request behind a link that is neither expired nor consumed. */
-    findByLinkToken(linkToken: string, now = clock()): AuthRequest | null {
-      const row = db
-        .select()
-        .from(authRequests)
-        .where(and(eq(authRequests.linkTokenHash, hashToken(linkToken)), usable(now)))
-        .get();
-      return row ? toAuthRequest(row) : null;
+    async findByLinkToken(linkToken: string, now = clock()): Promise<AuthRequest | null> {
+      return firstRequest(
+        await db
+          .select()
+          .from(authRequests)
+          .where(and(eq(authRequests.linkTokenHash, hashToken(linkToken)), usable(now))),
+      );
     },
 
     /**
      * The setup POST. Marks the link used in the same UPDATE that stores the state, so two
      * posts of one link (a double click, a forwarded DM) cannot both start an authorization.
      */
-    beginAuthorization(id: string, start: AuthorizationStart, now = clock()): BeginResult {
-      const result = db
+    async beginAuthorization(
+      id: string,
+      start: AuthorizationStart,
+      now = clock(),
+    ): Promise<BeginResult> {
+      const changed = await db
         .update(authRequests)
         .set({
           linkUsedAt: now,
@@ -271,9 +281,9 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
           expiresAt: start.expiresAt,
         })
         .where(and(eq(authRequests.id, id), isNull(authRequests.linkUsedAt), usable(now)))
-        .run();
-      if (result.changes === 1) return { ok: true };
-      const row = db.select().from(authRequests).where(eq(authRequests.id, id)).get();
+        .returning({ id: authRequests.id });
+      if (changed.length === 1) return { ok: true };
+      const [row] = await db.select().from(authRequests).where(eq(authRequests.id, id));
       if (!row) return { ok: false, code: 'not_found' };
       return { ok: false, code: row.expiresAt <= now ? 'expired' : 'link_used' };
     },
@@ -282,51 +292,51 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
      * The callback. One UPDATE … RETURNING: of any number of concurrent callbacks with the
      * same state, exactly one gets the row; later and expired ones get `null`.
      */
-    consumeByState(state: string, now = clock()): AuthRequest | null {
-      const row = db
-        .update(authRequests)
-        .set({ consumedAt: now })
-        .where(and(eq(authRequests.stateHash, hashToken(state)), usable(now)))
-        .returning()
-        .get();
-      return row ? toAuthRequest(row) : null;
+    async consumeByState(state: string, now = clock()): Promise<AuthRequest | null> {
+      return firstRequest(
+        await db
+          .update(authRequests)
+          .set({ consumedAt: now })
+          .where(and(eq(authRequests.stateHash, hashToken(state)), usable(now)))
+          .returning(),
+      );
     },
 
     /** Same single-use semantics by link token (e.g. cancelling from the setup page). */
-    consumeByLinkToken(linkToken: string, now = clock()): AuthRequest | null {
-      const row = db
-        .update(authRequests)
-        .set({ consumedAt: now })
-        .where(and(eq(authRequests.linkTokenHash, hashToken(linkToken)), usable(now)))
-        .returning()
-        .get();
-      return row ? toAuthRequest(row) : null;
+    async consumeByLinkToken(linkToken: string, now = clock()): Promise<AuthRequest | null> {
+      return firstRequest(
+        await db
+          .update(authRequests)
+          .set({ consumedAt: now })
+          .where(and(eq(authRequests.linkTokenHash, hashToken(linkToken)), usable(now)))
+          .returning(),
+      );
     },
 
     /** Opens secrets of a consumed request only: they serve the code exchange, nothing before. */
-    openSecrets<N extends AuthRequestSecretName>(
+    async openSecrets<N extends AuthRequestSecretName>(
       id: string,
       names: readonly N[],
-    ): Secrets<N> | null {
-      const row = db.select().from(authRequests).where(eq(authRequests.id, id)).get();
+    ): Promise<Secrets<N> | null> {
+      const [row] = await db.select().from(authRequests).where(eq(authRequests.id, id));
       if (!row || row.consumedAt === null) return null;
       return openRowSecrets(ring, 'auth_requests', AUTH_REQUEST_SECRET_COLUMNS, row, names);
     },
 
     /** Records how the attempt ended and wipes its sealed values, which have served. */
-    recordOutcome(id: string, outcome: string): void {
-      db.update(authRequests)
+    async recordOutcome(id: string, outcome: string): Promise<void> {
+      await db
+        .update(authRequests)
         .set({ outcome, pkceVerifier: null, clientSecret: null })
-        .where(eq(authRequests.id, id))
-        .run();
+        .where(eq(authRequests.id, id));
     },
 
     /**
      * Housekeeping for the sweep: an expired request that was never consumed can never be,
      * so it goes at once; a consumed one after a grace period. Returns how many went.
      */
-    deleteExpired(now = clock()): number {
-      return db
+    async deleteExpired(now = clock()): Promise<number> {
+      const rows = await db
         .delete(authRequests)
         .where(
           or(
@@ -334,9 +344,10 @@ export function createAuthRequestsRepo(db: Db, ring: KeyRing, clock: Clock = sys
             lte(authRequests.expiresAt, now - CONSUMED_RETENTION_MS),
           ),
         )
-        .run().changes;
+        .returning({ id: authRequests.id });
+      return rows.length;
     },
-  };
+  });
 }
 
 export type AuthRequestsRepo = ReturnType<typeof createAuthRequestsRepo>;

@@ -11,8 +11,8 @@ import {
   toConnection,
   type WriteResult,
 } from './connectionModel.ts';
-import type { Db } from './openDatabase.ts';
-import { authRequests, connections } from './schema.ts';
+import { connections as sqliteConnections } from './schema.ts';
+import type { Store } from './store.ts';
 
 export interface Authorization {
   grantedScopes: readonly string[];
@@ -32,12 +32,14 @@ export interface Authorization {
   scopes?: { scopeMode: ScopeMode; requestedScopes: readonly string[] };
 }
 
-/** `then` for an active connection, else the column's current value. */
+/** `then` for an active connection, else the column's current value (rendered by name in either dialect). */
 const ifActive = (then: SQL, current: SQLiteColumn) =>
-  sql`CASE WHEN ${connections.status} = 'active' THEN ${then} ELSE ${current} END`;
+  sql`CASE WHEN ${sqliteConnections.status} = 'active' THEN ${then} ELSE ${current} END`;
 
 /** The status machine of design §5, one conditional write per transition. */
-export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Clock) {
+export function createConnectionStatusChanges(store: Store, ring: KeyRing, clock: Clock) {
+  const { db } = store;
+  const { connections, authRequests } = store.tables;
   const sealFor = (name: ConnectionSecretName, id: string, value: string) =>
     sealConnectionSecret(ring, name, id, value);
 
@@ -46,25 +48,23 @@ export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Cloc
    * bump `version` so that two admins (or an admin and the sweep) editing the same
    * connection cannot silently overwrite each other when they pass `expectedVersion`.
    */
-  function change(
+  async function change(
     id: string,
     values: SQLiteUpdateSetSource<typeof connections>,
     expectedVersion?: number,
-  ): WriteResult {
+  ): Promise<WriteResult> {
     const where = [eq(connections.id, id), live];
     if (expectedVersion !== undefined) where.push(eq(connections.version, expectedVersion));
-    const row = db
+    const [row] = await db
       .update(connections)
       .set({ ...values, version: sql`${connections.version} + 1`, updatedAt: clock() })
       .where(and(...where))
-      .returning()
-      .get();
+      .returning();
     if (row) return { ok: true, connection: toConnection(row) };
-    const current = db
+    const [current] = await db
       .select({ status: connections.status })
       .from(connections)
-      .where(eq(connections.id, id))
-      .get();
+      .where(eq(connections.id, id));
     return { ok: false, code: !current || current.status === 'deleted' ? 'not_found' : 'conflict' };
   }
 
@@ -73,7 +73,7 @@ export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Cloc
      * The callback succeeded. Clears any lease so that a refresh still in flight from
      * before the reauthorization cannot overwrite the new tokens with the old chain's.
      */
-    markActive(id: string, auth: Authorization, expectedVersion?: number): WriteResult {
+    markActive(id: string, auth: Authorization, expectedVersion?: number): Promise<WriteResult> {
       const now = clock();
       const attention = auth.attention ?? null;
       return change(
@@ -174,12 +174,10 @@ export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Cloc
      * Soft delete (the audit trail still names the row). Every sealed value is wiped, on
      * the connection and on its authorization requests, whose links stop working.
      */
-    markDeleted(id: string, expectedVersion?: number): WriteResult {
-      // better-sqlite3 runs every statement on this one connection synchronously, so all
-      // of them, through `db` or `tx`, belong to the transaction.
-      return db.transaction((tx) => {
+    markDeleted(id: string, expectedVersion?: number): Promise<WriteResult> {
+      return store.transaction(async () => {
         const now = clock();
-        const result = change(
+        const result = await change(
           id,
           {
             status: 'deleted',
@@ -193,15 +191,15 @@ export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Cloc
           expectedVersion,
         );
         if (result.ok) {
-          tx.update(authRequests)
+          await db
+            .update(authRequests)
             .set({
               pkceVerifier: null,
               clientSecret: null,
               consumedAt: sql`coalesce(${authRequests.consumedAt}, ${now})`,
               outcome: sql`coalesce(${authRequests.outcome}, 'connection_deleted')`,
             })
-            .where(eq(authRequests.connectionId, id))
-            .run();
+            .where(eq(authRequests.connectionId, id));
         }
         return result;
       });

@@ -8,8 +8,7 @@ import {
   sealConnectionSecret,
   toConnection,
 } from './connectionModel.ts';
-import type { Db } from './openDatabase.ts';
-import { connections } from './schema.ts';
+import type { Store } from './store.ts';
 
 /**
  * How long a refresh lease lasts. It must outlast one refresh call with its timeout and
@@ -40,7 +39,11 @@ export interface DueOptions {
  * open alert message. None of it bumps `version`, so a sweep never makes an admin's edit
  * fail as a conflict; every status change still does.
  */
-export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
+export function createConnectionUpkeep(store: Store, ring: KeyRing, clock: Clock) {
+  const { db } = store;
+  const { connections } = store.tables;
+  /** Whether an UPDATE … RETURNING changed exactly one row, in either dialect. */
+  const changedOne = (rows: unknown[]) => rows.length === 1;
   const sealFor = (name: ConnectionSecretName, id: string, value: string) =>
     sealConnectionSecret(ring, name, id, value);
   const active = eq(connections.status, 'active');
@@ -56,45 +59,44 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
      * conditional UPDATE takes the lease; the winner then re-reads the row, as another
      * process may have refreshed it just before.
      */
-    tryTakeLease(id: string, owner: string, now: number, leaseMs = REFRESH_LEASE_MS): boolean {
-      const result = db
+    async tryTakeLease(id: string, owner: string, now: number, leaseMs = REFRESH_LEASE_MS) {
+      const rows = await db
         .update(connections)
         .set({ leaseOwner: owner, leaseExpiresAt: now + leaseMs })
         .where(and(eq(connections.id, id), active, leaseFree(now)))
-        .run();
-      return result.changes === 1;
+        .returning({ id: connections.id });
+      return changedOne(rows);
     },
 
-    releaseLease(id: string, owner: string): boolean {
-      const result = db
+    async releaseLease(id: string, owner: string) {
+      const rows = await db
         .update(connections)
         .set({ leaseOwner: null, leaseExpiresAt: null })
         .where(and(eq(connections.id, id), eq(connections.leaseOwner, owner)))
-        .run();
-      return result.changes === 1;
+        .returning({ id: connections.id });
+      return changedOne(rows);
     },
 
     /**
      * Extends the lease if `owner` still holds it (even run out, as long as nobody took
      * it since); false when another owner took it or a status change cleared it.
      */
-    renewLease(id: string, owner: string, now: number, leaseMs = REFRESH_LEASE_MS): boolean {
-      const result = db
+    async renewLease(id: string, owner: string, now: number, leaseMs = REFRESH_LEASE_MS) {
+      const rows = await db
         .update(connections)
         .set({ leaseExpiresAt: now + leaseMs })
         .where(and(eq(connections.id, id), active, eq(connections.leaseOwner, owner)))
-        .run();
-      return result.changes === 1;
+        .returning({ id: connections.id });
+      return changedOne(rows);
     },
 
     /** Who holds an unexpired lease now, each once (start-up recovery, see leaseOwners.ts). */
-    liveLeaseOwners(now: number): string[] {
-      return db
+    async liveLeaseOwners(now: number): Promise<string[]> {
+      const rows = await db
         .selectDistinct({ owner: connections.leaseOwner })
         .from(connections)
-        .where(and(isNotNull(connections.leaseOwner), gt(connections.leaseExpiresAt, now)))
-        .all()
-        .flatMap((row) => (row.owner === null ? [] : [row.owner]));
+        .where(and(isNotNull(connections.leaseOwner), gt(connections.leaseExpiresAt, now)));
+      return rows.flatMap((row) => (row.owner === null ? [] : [row.owner]));
     },
 
     /**
@@ -102,12 +104,13 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
      * The owner stays on the row, expired: the next refresher sees that the last refresh
      * was interrupted. Returns how many leases ended.
      */
-    expireLeasesOf(owner: string, now: number): number {
-      return db
+    async expireLeasesOf(owner: string, now: number): Promise<number> {
+      const rows = await db
         .update(connections)
         .set({ leaseExpiresAt: now })
         .where(and(eq(connections.leaseOwner, owner), gt(connections.leaseExpiresAt, now)))
-        .run().changes;
+        .returning({ id: connections.id });
+      return rows.length;
     },
 
     /**
@@ -118,9 +121,9 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
      * reauthorization, a deletion): then these tokens belong to a chain that no longer
      * counts. An expired lease that nobody took is still ours: the tokens are saved.
      */
-    saveRefreshedTokensAndRelease(id: string, owner: string, tokens: RefreshedTokens): boolean {
+    async saveRefreshedTokensAndRelease(id: string, owner: string, tokens: RefreshedTokens) {
       const now = clock();
-      const result = db
+      const rows = await db
         .update(connections)
         .set({
           accessToken: sealFor('accessToken', id, tokens.accessToken),
@@ -140,13 +143,13 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
           updatedAt: now,
         })
         .where(and(eq(connections.id, id), active, eq(connections.leaseOwner, owner)))
-        .run();
-      return result.changes === 1;
+        .returning({ id: connections.id });
+      return changedOne(rows);
     },
 
     /** Active connections that need a refresh and that no live lease holds, soonest expiry first. */
-    listDueForRefresh(now: number, options: DueOptions): Connection[] {
-      return db
+    async listDueForRefresh(now: number, options: DueOptions): Promise<Connection[]> {
+      const rows = await db
         .select()
         .from(connections)
         .where(
@@ -162,18 +165,17 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
           ),
         )
         .orderBy(asc(sql`coalesce(${connections.accessExpiresAt}, 0)`))
-        .limit(options.limit)
-        .all()
-        .map(toConnection);
+        .limit(options.limit);
+      return rows.map(toConnection);
     },
 
     /** A successful check (e.g. a Management API probe): clears the failure streak. */
-    recordCheck(id: string): void {
+    async recordCheck(id: string): Promise<void> {
       const now = clock();
-      db.update(connections)
+      await db
+        .update(connections)
         .set({ lastCheckedAt: now, failureCount: 0, failingSince: null, updatedAt: now })
-        .where(and(eq(connections.id, id), live))
-        .run();
+        .where(and(eq(connections.id, id), live));
     },
 
     /**
@@ -181,9 +183,9 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
      * `error` is a short description for admins and logs, never a token or a response body.
      * Returns the failure count, for "mark exhausted after N failures" rules.
      */
-    recordFailure(id: string, error: string): number | null {
+    async recordFailure(id: string, error: string): Promise<number | null> {
       const now = clock();
-      const row = db
+      const [row] = await db
         .update(connections)
         .set({
           failureCount: sql`${connections.failureCount} + 1`,
@@ -193,34 +195,36 @@ export function createConnectionUpkeep(db: Db, ring: KeyRing, clock: Clock) {
           updatedAt: now,
         })
         .where(and(eq(connections.id, id), live))
-        .returning({ failureCount: connections.failureCount })
-        .get();
+        .returning({ failureCount: connections.failureCount });
       return row?.failureCount ?? null;
     },
 
     /** Remembers the one open alert so the next one edits it instead of posting again. */
-    setNotifyMessage(id: string, message: { channel: string; ts: string; incidentKey: string }) {
-      db.update(connections)
+    async setNotifyMessage(
+      id: string,
+      message: { channel: string; ts: string; incidentKey: string },
+    ): Promise<void> {
+      await db
+        .update(connections)
         .set({
           notifyMessageChannel: message.channel,
           notifyMessageTs: message.ts,
           incidentKey: message.incidentKey,
           updatedAt: clock(),
         })
-        .where(eq(connections.id, id))
-        .run();
+        .where(eq(connections.id, id));
     },
 
-    clearNotifyMessage(id: string): void {
-      db.update(connections)
+    async clearNotifyMessage(id: string): Promise<void> {
+      await db
+        .update(connections)
         .set({
           notifyMessageChannel: null,
           notifyMessageTs: null,
           incidentKey: null,
           updatedAt: clock(),
         })
-        .where(eq(connections.id, id))
-        .run();
+        .where(eq(connections.id, id));
     },
   };
 }

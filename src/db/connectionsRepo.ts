@@ -13,10 +13,9 @@ import {
 } from './connectionModel.ts';
 import { createConnectionStatusChanges } from './connectionStatusChanges.ts';
 import { createConnectionUpkeep } from './connectionUpkeep.ts';
-import type { Db } from './openDatabase.ts';
 import { isUniqueViolation } from './rowParsing.ts';
-import { connections } from './schema.ts';
 import { openRowSecrets, type Secrets } from './sealedColumns.ts';
+import type { Db, Store, Tables } from './store.ts';
 
 export type {
   Attention,
@@ -48,7 +47,7 @@ export interface ListPage {
 }
 
 /** The Home tab's groups, in its order (see `homeGroupOf` in the views). */
-const homeGroupRank = sql<number>`CASE
+const homeGroupRankOf = ({ connections }: Tables) => sql<number>`CASE
   WHEN ${connections.status} = 'needs_reauth' THEN 0
   WHEN ${connections.status} = 'active' AND ${connections.attentionCode} IS NOT NULL THEN 1
   WHEN ${connections.status} = 'pending' THEN 3
@@ -61,52 +60,55 @@ const homeGroupRank = sql<number>`CASE
  * changes live in connectionStatusChanges.ts, the sweep's bookkeeping in
  * connectionUpkeep.ts; this object gathers them.
  */
-export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = systemClock) {
-  const prepared = prepareReads(db);
-  const one = (row: typeof connections.$inferSelect | undefined) =>
-    row ? toConnection(row) : null;
+export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock = systemClock) {
+  const { db } = store;
+  const { connections } = store.tables;
+  const homeGroupRank = homeGroupRankOf(store.tables);
+  const prepared = prepareReads(db, store.tables);
+  const one = (rows: (typeof connections.$inferSelect)[]) =>
+    rows[0] ? toConnection(rows[0]) : null;
 
   /** Case-insensitive, through `nickname_key`. */
-  const findByNickname = (teamId: string, nickname: string) =>
-    one(prepared.byNickname.get({ teamId, nicknameKey: nicknameKey(nickname) }));
+  const findByNickname = async (teamId: string, nickname: string) =>
+    one(await prepared.byNickname.execute({ teamId, nicknameKey: nicknameKey(nickname) }));
 
-  return {
-    findById: (teamId: string, id: string) => one(prepared.byTeamAndId.get({ teamId, id })),
+  return store.serialize({
+    findById: async (teamId: string, id: string) =>
+      one(await prepared.byTeamAndId.execute({ teamId, id })),
 
     findByNickname,
 
-    isNicknameTaken: (teamId: string, nickname: string) =>
-      prepared.nicknameTaken.get({ teamId, nicknameKey: nicknameKey(nickname) }) !== undefined,
+    isNicknameTaken: async (teamId: string, nickname: string) =>
+      (await prepared.nicknameTaken.execute({ teamId, nicknameKey: nicknameKey(nickname) }))
+        .length > 0,
 
-    listByTeam(teamId: string, { limit = 25, offset = 0 }: ListPage = {}): Connection[] {
-      return prepared.teamPage.all({ teamId, limit, offset }).map(toConnection);
+    async listByTeam(teamId: string, { limit = 25, offset = 0 }: ListPage = {}) {
+      return (await prepared.teamPage.execute({ teamId, limit, offset })).map(toConnection);
     },
 
     /**
      * Every team's connections, for the connection API's all-teams keys (Slack surfaces
      * always read one team). Ordered by team, then nickname.
      */
-    listAllTeams({ limit = 25, offset = 0 }: ListPage = {}): Connection[] {
-      return db
+    async listAllTeams({ limit = 25, offset = 0 }: ListPage = {}): Promise<Connection[]> {
+      const rows = await db
         .select()
         .from(connections)
         .where(live)
         .orderBy(asc(connections.teamId), asc(connections.nicknameKey))
         .limit(limit)
-        .offset(offset)
-        .all()
-        .map(toConnection);
+        .offset(offset);
+      return rows.map(toConnection);
     },
 
     /** A nickname is unique per team only: the connection API's all-teams keys may find several. */
-    findByNicknameInAllTeams(nickname: string): Connection[] {
-      return db
+    async findByNicknameInAllTeams(nickname: string): Promise<Connection[]> {
+      const rows = await db
         .select()
         .from(connections)
         .where(and(live, eq(connections.nicknameKey, nicknameKey(nickname))))
-        .orderBy(asc(connections.teamId))
-        .all()
-        .map(toConnection);
+        .orderBy(asc(connections.teamId));
+      return rows.map(toConnection);
     },
 
     /**
@@ -114,46 +116,43 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
      * first (needs_reauth, active with attention, failed, pending, active), then by
      * nickname — sorted by the database, so a page costs the same at any size.
      */
-    listForHome(
+    async listForHome(
       teamId: string,
       { limit, offset }: { limit: number; offset: number },
-    ): Connection[] {
-      return db
+    ): Promise<Connection[]> {
+      const rows = await db
         .select()
         .from(connections)
         .where(and(eq(connections.teamId, teamId), live))
         .orderBy(asc(homeGroupRank), asc(connections.nicknameKey), asc(connections.id))
         .limit(limit)
-        .offset(offset)
-        .all()
-        .map(toConnection);
+        .offset(offset);
+      return rows.map(toConnection);
     },
 
     /** How many of a team's connections fall in each Home tab group (rank 0–4). */
-    countHomeGroups(teamId: string): number[] {
+    async countHomeGroups(teamId: string): Promise<number[]> {
       const counts = [0, 0, 0, 0, 0];
-      const rows = db
+      const rows = await db
         .select({ rank: homeGroupRank, n: count() })
         .from(connections)
         .where(and(eq(connections.teamId, teamId), live))
-        .groupBy(homeGroupRank)
-        .all();
+        .groupBy(homeGroupRank);
       for (const row of rows) counts[Number(row.rank)] = row.n;
       return counts;
     },
 
     /** Every status (deleted too) with its count, for the metrics. */
-    countByStatus(): Record<string, number> {
-      const rows = db
+    async countByStatus(): Promise<Record<string, number>> {
+      const rows = await db
         .select({ status: connections.status, n: count() })
         .from(connections)
-        .groupBy(connections.status)
-        .all();
+        .groupBy(connections.status);
       return Object.fromEntries(rows.map((row) => [row.status, row.n]));
     },
 
-    countByTeam(teamId: string): number {
-      return prepared.teamCount.get({ teamId })?.n ?? 0;
+    async countByTeam(teamId: string): Promise<number> {
+      return (await prepared.teamCount.execute({ teamId }))[0]?.n ?? 0;
     },
 
     /**
@@ -161,22 +160,22 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
      * its values are hidden from JSON, spreading and loggers. `null` if the connection is
      * gone; a name maps to `null` when nothing is stored.
      */
-    readSecrets<N extends ConnectionSecretName>(
+    async readSecrets<N extends ConnectionSecretName>(
       id: string,
       names: readonly N[],
-    ): Secrets<N> | null {
-      const row = prepared.byId.get({ id });
+    ): Promise<Secrets<N> | null> {
+      const [row] = await prepared.byId.execute({ id });
       if (!row) return null;
       return openRowSecrets(ring, 'connections', CONNECTION_SECRET_COLUMNS, row, names);
     },
 
     /** `nickname_taken` also covers a concurrent create of the same name (the unique index decides). */
-    createPending(
+    async createPending(
       input: NewConnection,
-    ): { ok: true; connection: Connection } | { ok: false; code: 'nickname_taken' } {
+    ): Promise<{ ok: true; connection: Connection } | { ok: false; code: 'nickname_taken' }> {
       const now = clock();
       try {
-        const row = db
+        const [row] = await db
           .insert(connections)
           .values({
             id: `con_${randomToken(12)}`,
@@ -194,8 +193,8 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
             createdAt: now,
             updatedAt: now,
           })
-          .returning()
-          .get();
+          .returning();
+        if (!row) throw new Error('INSERT … RETURNING returned no row');
         return { ok: true, connection: toConnection(row) };
       } catch (error) {
         if (isUniqueViolation(error)) return { ok: false, code: 'nickname_taken' };
@@ -208,16 +207,17 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
      * API can say where it went. `nickname_taken` when another live connection of the
      * team has it (the unique index decides, also against a concurrent create).
      */
-    rename(
+    async rename(
       id: string,
       nickname: string,
-    ):
+    ): Promise<
       | { ok: true; connection: Connection; previous: string }
-      | { ok: false; code: 'nickname_taken' | 'not_found' } {
-      const current = prepared.byId.get({ id });
+      | { ok: false; code: 'nickname_taken' | 'not_found' }
+    > {
+      const [current] = await prepared.byId.execute({ id });
       if (!current) return { ok: false, code: 'not_found' };
       try {
-        const row = db
+        const [row] = await db
           .update(connections)
           .set({
             nickname,
@@ -227,8 +227,7 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
             updatedAt: clock(),
           })
           .where(and(eq(connections.id, id), live))
-          .returning()
-          .get();
+          .returning();
         if (!row) return { ok: false, code: 'not_found' };
         return { ok: true, connection: toConnection(row), previous: current.nickname };
       } catch (error) {
@@ -238,39 +237,37 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
     },
 
     /** Live connections whose previous nickname was `nickname`, in one team or (null) all. */
-    renamedFrom(teamId: string | null, nickname: string): Connection[] {
+    async renamedFrom(teamId: string | null, nickname: string): Promise<Connection[]> {
       const named = eq(connections.previousNicknameKey, nicknameKey(nickname));
-      return db
+      const rows = await db
         .select()
         .from(connections)
-        .where(and(live, named, ...(teamId === null ? [] : [eq(connections.teamId, teamId)])))
-        .all()
-        .map(toConnection);
+        .where(and(live, named, ...(teamId === null ? [] : [eq(connections.teamId, teamId)])));
+      return rows.map(toConnection);
     },
 
     /**
-     * Runs `work` in one IMMEDIATE transaction. The repositories of one database share its
-     * connection, so what `work` writes through any of them commits together or not at
-     * all: a process killed half way leaves neither part.
+     * Runs `work` in one transaction of the store: what it writes through any repository
+     * of the store commits together or not at all, so a process killed half way leaves
+     * neither part.
      */
-    atomically<T>(work: () => T): T {
-      return db.transaction(() => work(), { behavior: 'immediate' });
-    },
+    atomically: <T>(work: () => Promise<T>): Promise<T> => store.transaction(work),
 
-    ...createConnectionStatusChanges(db, ring, clock),
-    ...createConnectionUpkeep(db, ring, clock),
-  };
+    ...createConnectionStatusChanges(store, ring, clock),
+    ...createConnectionUpkeep(store, ring, clock),
+  });
 }
 
 export type ConnectionsRepo = ReturnType<typeof createConnectionsRepo>;
 
 /**
- * The reads on Slack's ack path, the sweep's and the API's, prepared once. drizzle builds
+ * The reads on Slack's ack path, the sweep's and the API's, prepared once. On PostgreSQL a
+ * prepared read runs on the pool, outside any transaction: none of them is used inside one. drizzle builds
  * a query's SQL on every call, and for a select of every column that costs ~0.4 ms of
  * CPU, far more than SQLite takes to answer by index: the details step spent half its
  * time there (docs/benchmarks.md).
  */
-function prepareReads(db: Db) {
+function prepareReads(db: Db, { connections }: Tables) {
   const param = {
     teamId: sql.placeholder('teamId'),
     id: sql.placeholder('id'),

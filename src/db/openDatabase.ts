@@ -1,33 +1,36 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { MIGRATIONS_FOLDERS, refuseNewerSchema } from './migrationJournal.ts';
 import * as schema from './schema.ts';
+import {
+  type Db,
+  type Store,
+  type StoreStatus,
+  sqliteTurns,
+  type Tables,
+  transactionScopes,
+} from './store.ts';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type { Db } from './store.ts';
 
-export interface DatabaseHandle {
-  db: Db;
+/** The SQLite store, with the raw connection for the tools and tests that need it. */
+export interface DatabaseHandle extends Store {
   sqlite: Database.Database;
-  /** How many migrations this open applied (0 when the file was already up to date). */
-  migrationsApplied: number;
-  /** `databaseStatus` of this handle, for `/healthz` and the start-up log line. */
-  status(): DatabaseStatus;
-  close(): void;
 }
 
-export interface DatabaseStatus {
-  ok: boolean;
-  journalMode: string;
-  migrations: number;
-}
-
-// Resolved from this file, not the working directory, so `tsx src/main.ts`, vitest and
-// scripts all find the same committed migrations.
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 const MIGRATIONS_TABLE = '__drizzle_migrations';
+
+const TABLES: Tables = {
+  connections: schema.connections,
+  authRequests: schema.authRequests,
+  auditEvents: schema.auditEvents,
+  apiKeys: schema.apiKeys,
+  apiKeyConnections: schema.apiKeyConnections,
+};
 
 /** Opens (creating if needed) the database at `path` or `':memory:'` and applies pending migrations. */
 export function openDatabase(path: string): DatabaseHandle {
@@ -36,15 +39,44 @@ export function openDatabase(path: string): DatabaseHandle {
   const sqlite = new Database(path);
   try {
     applyPragmas(sqlite, inMemory);
-    const db = drizzle(sqlite, { schema });
-    const before = countMigrations(sqlite);
+    const db: Db = drizzle(sqlite, { schema });
+    refuseNewerSchema('sqlite', appliedMigrations(sqlite));
+    const before = appliedMigrations(sqlite).length;
     runMigrations(db, sqlite, before);
+    const scopes = transactionScopes<true>();
+    const turns = sqliteTurns(() => scopes.current() !== undefined);
     const handle: DatabaseHandle = {
+      dialect: 'sqlite',
       db,
       sqlite,
-      migrationsApplied: countMigrations(sqlite) - before,
-      status: () => databaseStatus(handle),
-      close: () => sqlite.close(),
+      tables: TABLES,
+      migrationsApplied: appliedMigrations(sqlite).length - before,
+      transaction(work) {
+        if (scopes.current()) return work();
+        return turns.exclusive(async () => {
+          // IMMEDIATE takes the write lock now, so two processes sharing the file queue
+          // here instead of failing with SQLITE_BUSY on their first write.
+          sqlite.exec('BEGIN IMMEDIATE');
+          try {
+            const result = await scopes.run(true, work);
+            sqlite.exec('COMMIT');
+            return result;
+          } catch (error) {
+            if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+            throw error;
+          }
+        });
+      },
+      lockRow: async () => {},
+      all: async <T>(query: SQL) => db.all<T>(query),
+      run: async (query) => {
+        db.run(query);
+      },
+      serialize: (repository) => turns.serialize(repository),
+      status: async () => databaseStatus(sqlite),
+      close: async () => {
+        if (sqlite.open) sqlite.close();
+      },
     };
     return handle;
   } catch (error) {
@@ -71,32 +103,37 @@ function applyPragmas(sqlite: Database.Database, inMemory: boolean): void {
  * the loser fails on "table already exists". Running it again then finds nothing to do.
  */
 function runMigrations(db: Db, sqlite: Database.Database, countBefore: number): void {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE };
+  const config = { migrationsFolder: MIGRATIONS_FOLDERS.sqlite, migrationsTable: MIGRATIONS_TABLE };
   try {
     migrate(db, config);
   } catch (error) {
-    if (countMigrations(sqlite) <= countBefore) throw error;
+    if (appliedMigrations(sqlite).length <= countBefore) throw error;
     migrate(db, config);
   }
 }
 
-function countMigrations(sqlite: Database.Database): number {
+/** When each applied migration was made (drizzle's `created_at`), oldest first. */
+function appliedMigrations(sqlite: Database.Database): number[] {
   const table = sqlite
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
     .get(MIGRATIONS_TABLE);
-  if (!table) return 0;
-  const row = sqlite.prepare(`SELECT count(*) AS n FROM ${MIGRATIONS_TABLE}`).get() as {
-    n: number;
-  };
-  return row.n;
+  if (!table) return [];
+  const rows = sqlite
+    .prepare(`SELECT created_at AS at FROM ${MIGRATIONS_TABLE} ORDER BY created_at`)
+    .all() as { at: number | null }[];
+  return rows.map((row) => Number(row.at ?? 0));
 }
 
-/** For `/healthz`: the database answers, its journal mode, and how many migrations it has. */
-export function databaseStatus(handle: Pick<DatabaseHandle, 'sqlite'>): DatabaseStatus {
+function databaseStatus(sqlite: Database.Database): StoreStatus {
   try {
-    const journalMode = String(handle.sqlite.pragma('journal_mode', { simple: true }));
-    return { ok: true, journalMode, migrations: countMigrations(handle.sqlite) };
+    const journalMode = String(sqlite.pragma('journal_mode', { simple: true }));
+    return {
+      ok: true,
+      dialect: 'sqlite',
+      journalMode,
+      migrations: appliedMigrations(sqlite).length,
+    };
   } catch {
-    return { ok: false, journalMode: 'unknown', migrations: 0 };
+    return { ok: false, dialect: 'sqlite', journalMode: 'unknown', migrations: 0 };
   }
 }

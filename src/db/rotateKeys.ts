@@ -1,20 +1,20 @@
-import type Database from 'better-sqlite3';
+import { type SQL, sql } from 'drizzle-orm';
 import { type KeyRing, needsReseal } from '../crypto.ts';
 import { isBotError } from '../errors.ts';
 import { AUTH_REQUEST_SECRET_COLUMNS } from './authRequestsRepo.ts';
 import { CONNECTION_SECRET_COLUMNS } from './connectionModel.ts';
-import type { DatabaseHandle } from './openDatabase.ts';
 import { openColumn, sealColumn } from './sealedColumns.ts';
+import type { Store } from './store.ts';
 
 /**
  * Re-sealing every stored secret with the ring's current key (`npm run rotate-key`), so
  * that the previous keys can then be dropped from `ENCRYPTION_KEY_PREVIOUS`.
  *
- * Safe to interrupt and to run again: each row is re-sealed in its own IMMEDIATE
- * transaction, so a kill leaves every value sealed with either the old or the new key,
- * both of which the ring opens; values already sealed with the current key are skipped.
- * The write lock is taken before the row is read, so a bot writing the same row (a
- * refresh saving a rotated token) is never overwritten with an older value.
+ * Safe to interrupt and to run again: each row is re-sealed in its own transaction, so a
+ * kill leaves every value sealed with either the old or the new key, both of which the
+ * ring opens; values already sealed with the current key are skipped. The row is locked
+ * before it is read (SQLite's write lock, PostgreSQL's row lock), so a bot writing the
+ * same row (a refresh saving a rotated token) is never overwritten with an older value.
  */
 
 /**
@@ -78,13 +78,12 @@ const PAGE_ROWS = 100;
 
 type SealedRow = { id: string } & Record<string, string | null>;
 
-export function rotateKeys(
-  database: Pick<DatabaseHandle, 'sqlite'>,
+export async function rotateKeys(
+  store: Store,
   ring: KeyRing,
   options: RotateOptions = {},
-): RotationResult {
-  const { sqlite } = database;
-  const problems = survey(sqlite, ring);
+): Promise<RotationResult> {
+  const problems = await survey(store, ring);
   if (problems.unknownKeys.length > 0 || problems.unreadable.length > 0) {
     const code = problems.unknownKeys.length > 0 ? 'key_unknown' : 'seal_invalid';
     return { ok: false, code, ...problems };
@@ -92,7 +91,7 @@ export function rotateKeys(
 
   // Overwrite the old sealed bytes in freed space rather than leave them in the file:
   // a rotation is often done because the old key may have leaked.
-  sqlite.pragma('secure_delete = ON');
+  if (store.dialect === 'sqlite') await store.run(sql`PRAGMA secure_delete = ON`);
   const tables = {
     connections: { resealed: 0, skipped: 0 },
     auth_requests: { resealed: 0, skipped: 0 },
@@ -102,8 +101,7 @@ export function rotateKeys(
   const stopAt = options.stopAfterRows ?? Number.POSITIVE_INFINITY;
 
   scan: for (const table of tableNames()) {
-    const reseal = resealRow(sqlite, ring, table);
-    for (const row of pagesOf(sqlite, table)) {
+    for await (const row of pagesOf(store, table)) {
       const stale = SEALED_COLUMNS[table].some((column) => {
         const sealed = row[column];
         return sealed !== null && sealed !== undefined && needsReseal(ring, sealed);
@@ -116,7 +114,7 @@ export function rotateKeys(
         stopped = true;
         break scan;
       }
-      const tally = reseal.immediate(row.id);
+      const tally = await resealRow(store, ring, table, row.id);
       tables[table].resealed += tally.resealed;
       tables[table].skipped += tally.skipped;
       if (tally.resealed > 0) {
@@ -126,12 +124,13 @@ export function rotateKeys(
     }
   }
 
-  const remaining = countStale(sqlite, ring);
+  const remaining = await countStale(store, ring);
   const complete = !stopped;
   // Moves the re-sealed pages into the database file and empties the WAL, which still
   // holds the old values' pages. Another process reading at this moment keeps part of it;
-  // that only delays the cleanup to the next checkpoint.
-  if (complete) sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  // that only delays the cleanup to the next checkpoint. (PostgreSQL's VACUUM reclaims
+  // old row versions on its own schedule.)
+  if (complete && store.dialect === 'sqlite') await store.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
   return { ok: true, complete, currentKeyId: ring.currentKeyId, rowsResealed, tables, remaining };
 }
 
@@ -143,17 +142,25 @@ function sealedCount(table: SealedTable, row: SealedRow): number {
   return SEALED_COLUMNS[table].filter((column) => row[column] !== null).length;
 }
 
+const columnList = (columns: readonly string[]): SQL =>
+  sql.join(
+    columns.map((column) => sql.identifier(column)),
+    sql`, `,
+  );
+
 /** Rows with at least one sealed value, by id, a page at a time (no statement stays open across writes). */
-function* pagesOf(sqlite: Database.Database, table: SealedTable): Generator<SealedRow> {
+async function* pagesOf(store: Store, table: SealedTable): AsyncGenerator<SealedRow> {
   const columns = SEALED_COLUMNS[table];
-  const page = sqlite.prepare(
-    `SELECT id, ${columns.join(', ')} FROM ${table}
-     WHERE id > ? AND (${columns.map((column) => `${column} IS NOT NULL`).join(' OR ')})
-     ORDER BY id LIMIT ${PAGE_ROWS}`,
+  const anySealed = sql.join(
+    columns.map((column) => sql`${sql.identifier(column)} IS NOT NULL`),
+    sql` OR `,
   );
   let after = '';
   for (;;) {
-    const rows = page.all(after) as SealedRow[];
+    const rows = await store.all<SealedRow>(
+      sql`SELECT id, ${columnList(columns)} FROM ${sql.identifier(table)}
+          WHERE id > ${after} AND (${anySealed}) ORDER BY id LIMIT ${sql.raw(String(PAGE_ROWS))}`,
+    );
     yield* rows;
     const last = rows.at(-1);
     if (!last || rows.length < PAGE_ROWS) return;
@@ -162,21 +169,17 @@ function* pagesOf(sqlite: Database.Database, table: SealedTable): Generator<Seal
 }
 
 /**
- * One row, read again under the write lock (the page may be stale by now), each value
- * opened and sealed again with the same `table.column:id` binding.
+ * One row, locked and read again (the page may be stale by now), each value opened and
+ * sealed again with the same `table.column:id` binding.
  */
-function resealRow(sqlite: Database.Database, ring: KeyRing, table: SealedTable) {
+function resealRow(store: Store, ring: KeyRing, table: SealedTable, id: string) {
   const columns = SEALED_COLUMNS[table];
-  const read = sqlite.prepare(`SELECT id, ${columns.join(', ')} FROM ${table} WHERE id = ?`);
-  const writes = new Map(
-    columns.map((column) => [
-      column,
-      sqlite.prepare(`UPDATE ${table} SET ${column} = ? WHERE id = ?`),
-    ]),
-  );
-  return sqlite.transaction((id: string): TableTally => {
+  return store.transaction(async (): Promise<TableTally> => {
     const tally = { resealed: 0, skipped: 0 };
-    const row = read.get(id) as SealedRow | undefined;
+    await store.lockRow(table, id);
+    const [row] = await store.all<SealedRow>(
+      sql`SELECT id, ${columnList(columns)} FROM ${sql.identifier(table)} WHERE id = ${id}`,
+    );
     if (!row) return tally; // deleted since the page was read
     for (const column of columns) {
       const sealed = row[column] ?? null;
@@ -186,7 +189,10 @@ function resealRow(sqlite: Database.Database, ring: KeyRing, table: SealedTable)
         continue;
       }
       const plain = openColumn(ring, table, column, id, sealed)!;
-      writes.get(column)!.run(sealColumn(ring, table, column, id, plain), id);
+      const resealed = sealColumn(ring, table, column, id, plain);
+      await store.run(
+        sql`UPDATE ${sql.identifier(table)} SET ${sql.identifier(column)} = ${resealed} WHERE id = ${id}`,
+      );
       tally.resealed += 1;
     }
     return tally;
@@ -198,10 +204,10 @@ function resealRow(sqlite: Database.Database, ring: KeyRing, table: SealedTable)
  * opened, so that a missing key or an altered value stops the run while the database is
  * still untouched rather than half way through.
  */
-function survey(sqlite: Database.Database, ring: KeyRing) {
+async function survey(store: Store, ring: KeyRing) {
   const unknown = new Map<string, number>();
   const unreadable: string[] = [];
-  for (const [table, column, id, sealed] of sealedValues(sqlite)) {
+  for await (const [table, column, id, sealed] of sealedValues(store)) {
     try {
       if (needsReseal(ring, sealed)) openColumn(ring, table, column, id, sealed);
     } catch (error) {
@@ -218,23 +224,22 @@ function survey(sqlite: Database.Database, ring: KeyRing) {
   return { unknownKeys, unreadable };
 }
 
-function countStale(sqlite: Database.Database, ring: KeyRing): number {
+async function countStale(store: Store, ring: KeyRing): Promise<number> {
   let stale = 0;
-  for (const [, , , sealed] of sealedValues(sqlite)) {
+  for await (const [, , , sealed] of sealedValues(store)) {
     if (needsReseal(ring, sealed)) stale += 1;
   }
   return stale;
 }
 
-function* sealedValues(
-  sqlite: Database.Database,
-): Generator<[SealedTable, string, string, string]> {
+/** Every sealed value, a page of rows at a time, so a large store is never held in memory at once. */
+async function* sealedValues(store: Store): AsyncGenerator<[SealedTable, string, string, string]> {
   for (const table of tableNames()) {
-    for (const column of SEALED_COLUMNS[table]) {
-      const rows = sqlite
-        .prepare(`SELECT id, ${column} AS sealed FROM ${table} WHERE ${column} IS NOT NULL`)
-        .iterate() as IterableIterator<{ id: string; sealed: string }>;
-      for (const row of rows) yield [table, column, row.id, row.sealed];
+    for await (const row of pagesOf(store, table)) {
+      for (const column of SEALED_COLUMNS[table]) {
+        const sealed = row[column];
+        if (sealed !== null && sealed !== undefined) yield [table, column, row.id, sealed];
+      }
     }
   }
 }

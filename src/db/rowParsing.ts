@@ -32,10 +32,13 @@ export function parseRow<T extends z.ZodType>(schema: T, row: unknown, table: st
   });
 }
 
+/** SQLite's and PostgreSQL's codes (`23505`) for a UNIQUE violation. */
+const UNIQUE_VIOLATION_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', '23505']);
+
 /** True when `error` (or a cause of it, as drizzle wraps driver errors) is a UNIQUE violation. */
 export function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+    if (UNIQUE_VIOLATION_CODES.has(String((e as { code?: unknown }).code))) return true;
   }
   return false;
 }

@@ -45,7 +45,7 @@ export async function raiseAlert(
   if (open) {
     const edited = await alerts.edit(connection, { channel: open.channel, ts: open.ts }, incident);
     if (edited) {
-      deps.connections.setNotifyMessage(connection.id, {
+      await deps.connections.setNotifyMessage(connection.id, {
         channel: open.channel,
         ts: open.ts,
         incidentKey: key,
@@ -55,8 +55,8 @@ export async function raiseAlert(
   }
   const place = await alerts.open(connection, incident);
   if (!place) return;
-  deps.connections.setNotifyMessage(connection.id, { ...place, incidentKey: key });
-  deps.audit.record({
+  await deps.connections.setNotifyMessage(connection.id, { ...place, incidentKey: key });
+  await deps.audit.record({
     teamId: connection.teamId,
     connectionId: connection.id,
     actor: 'system',
@@ -75,7 +75,7 @@ export async function resolveAlert(
   const open = connection.notifyMessage;
   if (!open) return;
   await alerts.resolve(connection, { channel: open.channel, ts: open.ts }, fixedBy);
-  deps.connections.clearNotifyMessage(connection.id);
+  await deps.connections.clearNotifyMessage(connection.id);
 }
 
 /**

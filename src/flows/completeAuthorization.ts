@@ -86,24 +86,28 @@ export async function completeAuthorization(
     return { ok: false, code: 'state_missing', facts: {}, suspicious: !!query.code };
 
   const now = deps.now();
-  const seen = deps.authRequests.inspectState(query.state, now);
+  const seen = await deps.authRequests.inspectState(query.state, now);
   if (!seen.ok) return stateProblem(deps, seen.code, seen.request);
   const request = seen.request;
-  const connection = deps.connections.findById(request.teamId, request.connectionId);
+  const connection = await deps.connections.findById(request.teamId, request.connectionId);
   const about = { slackUserId: request.slackUserId, purpose: request.purpose };
   if (!connection) return { ok: false, code: 'connection_gone', facts: {}, ...about };
   const facts = { nickname: connection.nickname, domain: connection.domain };
   if (!isSameBrowser(request, input.browserBinding)) {
     return { ok: false, code: 'browser_mismatch', facts, ...about, connection, suspicious: true };
   }
-  const consumed = deps.authRequests.consumeByState(query.state, now);
+  const consumed = await deps.authRequests.consumeByState(query.state, now);
   if (!consumed) return { ok: false, code: 'state_used', facts, ...about, connection };
 
-  const fail = (code: FailureCode, extra: FailureFacts = {}, retry = false): CallbackOutcome => {
-    deps.authRequests.recordOutcome(request.id, code);
+  const fail = async (
+    code: FailureCode,
+    extra: FailureFacts = {},
+    retry = false,
+  ): Promise<CallbackOutcome> => {
+    await deps.authRequests.recordOutcome(request.id, code);
     const failed =
       request.purpose === 'create' && !retry
-        ? markCreateFailed(deps, connection, code, extra)
+        ? await markCreateFailed(deps, connection, code, extra)
         : connection;
     return {
       ok: false,
@@ -111,7 +115,7 @@ export async function completeAuthorization(
       facts: { ...facts, ...extra },
       ...about,
       connection: failed,
-      ...(retry ? { retryUrl: freshLink(deps, request, connection) } : {}),
+      ...(retry ? { retryUrl: await freshLink(deps, request, connection) } : {}),
     };
   };
 
@@ -129,11 +133,11 @@ export async function completeAuthorization(
   }
   if (!query.code) return fail('okta_bad_response');
 
-  const secrets = deps.authRequests.openSecrets(request.id, ['pkceVerifier', 'clientSecret']);
+  const secrets = await deps.authRequests.openSecrets(request.id, ['pkceVerifier', 'clientSecret']);
   // The stored secret is opened only when this attempt did not bring a new one.
   const clientSecret =
     secrets?.clientSecret ??
-    deps.connections.readSecrets(connection.id, ['clientSecret'])?.clientSecret ??
+    (await deps.connections.readSecrets(connection.id, ['clientSecret']))?.clientSecret ??
     null;
   const codeVerifier = secrets?.pkceVerifier ?? null;
   if (!clientSecret || !codeVerifier || !request.nonce) return fail('state_expired');
@@ -165,7 +169,7 @@ export async function completeAuthorization(
   if (!tokens.refreshToken) warnings.push({ code: 'no_refresh_token' });
   warnings.push(...(await checkSuperAdmin(deps, connection.domain, tokens)));
 
-  const activated = deps.connections.markActive(connection.id, {
+  const activated = await deps.connections.markActive(connection.id, {
     grantedScopes: granted,
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
@@ -181,7 +185,7 @@ export async function completeAuthorization(
     // The connection was deleted while the admin was at Okta: these tokens are not
     // stored, so they are revoked at once rather than left valid at Okta.
     await revokeQuietly(deps, connection, clientSecret, tokens);
-    deps.authRequests.recordOutcome(request.id, 'conflict');
+    await deps.authRequests.recordOutcome(request.id, 'conflict');
     return {
       ok: false,
       code: activated.code === 'not_found' ? 'connection_gone' : 'reauth_conflict',
@@ -190,8 +194,8 @@ export async function completeAuthorization(
       connection,
     };
   }
-  deps.authRequests.recordOutcome(request.id, 'authorized');
-  deps.audit.record({
+  await deps.authRequests.recordOutcome(request.id, 'authorized');
+  await deps.audit.record({
     teamId: request.teamId,
     connectionId: connection.id,
     actor: request.slackUserId,
@@ -213,13 +217,14 @@ function stillMissing(connection: Connection, granted: readonly string[]): Conne
   return { ...attention, scope: missing.join(' ') };
 }
 
-function stateProblem(
+async function stateProblem(
   deps: FlowDeps,
   code: 'state_unknown' | 'state_used' | 'state_expired',
   request: AuthRequest | undefined,
-): CallbackOutcome {
+): Promise<CallbackOutcome> {
   if (!request) return { ok: false, code, facts: {}, suspicious: code === 'state_unknown' };
-  const connection = deps.connections.findById(request.teamId, request.connectionId) ?? undefined;
+  const connection =
+    (await deps.connections.findById(request.teamId, request.connectionId)) ?? undefined;
   return {
     ok: false,
     code,
@@ -232,7 +237,7 @@ function stateProblem(
 
 function exchangeFailure(
   error: BotError,
-  fail: (code: FailureCode, extra?: FailureFacts, retry?: boolean) => CallbackOutcome,
+  fail: (code: FailureCode, extra?: FailureFacts, retry?: boolean) => Promise<CallbackOutcome>,
 ) {
   switch (error.code) {
     case 'invalid_client':
@@ -256,14 +261,14 @@ function exchangeFailure(
 }
 
 /** A failed first authorization leaves a `failed` connection whose reason says why. */
-function markCreateFailed(
+async function markCreateFailed(
   deps: FlowDeps,
   connection: Connection,
   code: FailureCode,
   facts: FailureFacts,
-): Connection {
+): Promise<Connection> {
   const text = facts.scope ? `Okta refused ${facts.scope}` : null;
-  const result = deps.connections.markFailed(connection.id, code, text);
+  const result = await deps.connections.markFailed(connection.id, code, text);
   return result.ok ? result.connection : connection;
 }
 
@@ -271,14 +276,14 @@ function markCreateFailed(
  * Trying again after a wrong secret or an Okta outage needs a new single-use link: the
  * old state is spent. Made for the same admin, with the same scopes.
  */
-function freshLink(
+async function freshLink(
   deps: FlowDeps,
   request: AuthRequest,
   connection: Connection,
-): string | undefined {
+): Promise<string | undefined> {
   let started: ReauthStart | undefined;
   if (request.purpose === 'reauthorize') {
-    started = startReauthorization(deps, {
+    started = await startReauthorization(deps, {
       teamId: request.teamId,
       actor: request.slackUserId,
       connectionId: connection.id,
@@ -286,7 +291,7 @@ function freshLink(
     });
     return started.ok ? started.link.url : undefined;
   }
-  const retry = deps.authRequests.create({
+  const retry = await deps.authRequests.create({
     connectionId: connection.id,
     teamId: request.teamId,
     purpose: 'create',

@@ -16,9 +16,9 @@ export async function deleteConnection(
   deps: FlowDeps,
   input: { teamId: string; actor: string; connectionId: string },
 ): Promise<DeleteOutcome> {
-  const connection = deps.connections.findById(input.teamId, input.connectionId);
+  const connection = await deps.connections.findById(input.teamId, input.connectionId);
   if (!connection) return { ok: false, code: 'not_found' };
-  const secrets = deps.connections.readSecrets(connection.id, [
+  const secrets = await deps.connections.readSecrets(connection.id, [
     'clientSecret',
     'accessToken',
     'refreshToken',
@@ -50,10 +50,10 @@ export async function deleteConnection(
       };
     }
   }
-  const deleted = deps.connections.markDeleted(connection.id);
+  const deleted = await deps.connections.markDeleted(connection.id);
   if (!deleted.ok) return { ok: false, code: 'not_found' };
   await deps.apiKeys.forgetConnection(connection.id);
-  deps.audit.record({
+  await deps.audit.record({
     teamId: input.teamId,
     connectionId: connection.id,
     actor: input.actor,

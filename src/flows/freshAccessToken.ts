@@ -72,14 +72,14 @@ export async function freshAccessToken(
 ): Promise<FreshToken> {
   const sleep = options.sleep ?? sleepFor;
   for (let attempt = 0; attempt <= BUSY_RETRIES; attempt += 1) {
-    const current = deps.connections.findById(target.teamId, target.id);
+    const current = await deps.connections.findById(target.teamId, target.id);
     if (!current) return { ok: false, code: 'gone' };
     if (current.status !== 'active') {
       const code = current.status === 'needs_reauth' ? 'needs_reauth' : 'not_active';
       return { ok: false, code, connection: current };
     }
     if (isFresh(current, deps.now())) {
-      const stored = readAccessToken(deps, current, false);
+      const stored = await readAccessToken(deps, current, false);
       if (stored && stored.accessToken !== options.refused) return stored;
     }
     // Not forced unless Okta refused the token: after taking the lease refreshConnection
@@ -92,7 +92,7 @@ export async function freshAccessToken(
     switch (outcome.kind) {
       case 'refreshed':
       case 'fresh': {
-        const token = readAccessToken(deps, outcome.connection, outcome.kind === 'refreshed');
+        const token = await readAccessToken(deps, outcome.connection, outcome.kind === 'refreshed');
         if (token && token.accessToken !== options.refused) return token;
         break;
       }
@@ -112,7 +112,7 @@ export async function freshAccessToken(
         return { ok: false, code: 'needs_reauth', connection: outcome.connection };
       case 'failed':
         // The caller does not retry here (it is told when to), so this failure counts now.
-        deps.connections.recordFailure(current.id, describeFailure(outcome.error));
+        await deps.connections.recordFailure(current.id, describeFailure(outcome.error));
         return outcome.error.retryable
           ? {
               ok: false,
@@ -126,12 +126,12 @@ export async function freshAccessToken(
   return { ok: false, code: 'busy' };
 }
 
-function readAccessToken(
+async function readAccessToken(
   deps: FlowDeps,
   connection: Connection,
   refreshed: boolean,
-): IssuedToken | null {
-  const secrets = deps.connections.readSecrets(connection.id, ['accessToken']);
+): Promise<IssuedToken | null> {
+  const secrets = await deps.connections.readSecrets(connection.id, ['accessToken']);
   if (!secrets?.accessToken) return null;
   return {
     ok: true,

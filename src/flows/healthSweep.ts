@@ -67,7 +67,7 @@ export async function runSweep(deps: FlowDeps, options: SweepOptions): Promise<S
     failed: 0,
     retries: 0,
     skipped: 0,
-    expiredRequestsDeleted: deps.authRequests.deleteExpired(deps.now()),
+    expiredRequestsDeleted: await deps.authRequests.deleteExpired(deps.now()),
   };
   const concurrency = options.concurrency ?? 16;
   const batchSize = options.batchSize ?? 500;
@@ -75,14 +75,14 @@ export async function runSweep(deps: FlowDeps, options: SweepOptions): Promise<S
 
   for (;;) {
     if (options.signal?.aborted) break;
-    const due = deps.connections
-      .listDueForRefresh(deps.now(), {
+    const due = (
+      await deps.connections.listDueForRefresh(deps.now(), {
         expiringWithinMs: REFRESH_BEFORE_EXPIRY_MS,
         uncheckedForMs: CHECK_AT_LEAST_EVERY_MS,
         // Rows that failed earlier in this sweep stay due; read past them.
         limit: batchSize + seen.size,
       })
-      .filter((connection) => !seen.has(connection.id));
+    ).filter((connection) => !seen.has(connection.id));
     if (due.length === 0) break;
     for (const connection of due) seen.add(connection.id);
     await mapLimited(
@@ -153,7 +153,7 @@ async function sweepOne(
       case 'failed': {
         if (!outcome.error.retryable || attempt >= retries || options.signal?.aborted) {
           report.failed += 1;
-          deps.connections.recordFailure(connection.id, describeFailure(outcome.error));
+          await deps.connections.recordFailure(connection.id, describeFailure(outcome.error));
           deps.logger.warn(
             { connectionId: connection.id, code: outcome.error.code, attempts: attempt + 1 },
             'refresh failed; will try again next sweep',

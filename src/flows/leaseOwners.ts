@@ -48,18 +48,18 @@ export function isProcessRunning(pid: number): boolean {
  * pid) are expired now, and the first sweep retries at once, within the grace period.
  * Leases of other hosts, and of live processes, are left to run out.
  */
-export function expireLeasesOfStoppedProcesses(
+export async function expireLeasesOfStoppedProcesses(
   deps: Pick<FlowDeps, 'connections' | 'logger' | 'now'>,
   self: { host: string; pid: number } = { host: hostname(), pid: process.pid },
   running: (pid: number) => boolean = isProcessRunning,
-): number {
+): Promise<number> {
   const now = deps.now();
   let expired = 0;
-  for (const owner of deps.connections.liveLeaseOwners(now)) {
+  for (const owner of await deps.connections.liveLeaseOwners(now)) {
     const holder = parseLeaseOwner(owner);
     if (!holder || holder.host !== self.host) continue;
     if (holder.pid !== self.pid && running(holder.pid)) continue;
-    const count = deps.connections.expireLeasesOf(owner, now);
+    const count = await deps.connections.expireLeasesOf(owner, now);
     expired += count;
     deps.logger.warn(
       { owner, connections: count },

@@ -34,21 +34,21 @@ function withMissingScope(current: Attention | null, scope: string | null): Atte
  * concurrent refusals exactly one writes it and raises the alert. Returns the connection
  * as it is now.
  */
-export function noteInsufficientScope(
+export async function noteInsufficientScope(
   deps: FlowDeps,
   alerts: AlertChannel,
   connection: Connection,
   /** As Okta names it in the challenge; several may be given space-separated; null: unnamed. */
   scope: string | null,
-): Connection {
+): Promise<Connection> {
   let current: Connection | null = connection;
   for (let attempt = 0; attempt < 3 && current; attempt += 1) {
     const attention =
       current.status === 'active' ? withMissingScope(current.attention, scope) : null;
     if (!attention) return current;
-    const written = deps.connections.setAttention(current.id, attention, current.version);
+    const written = await deps.connections.setAttention(current.id, attention, current.version);
     if (written.ok) {
-      deps.audit.record({
+      await deps.audit.record({
         teamId: current.teamId,
         connectionId: current.id,
         actor: 'system',
@@ -61,7 +61,7 @@ export function noteInsufficientScope(
       return marked;
     }
     if (written.code === 'not_found') return connection;
-    current = deps.connections.findById(current.teamId, current.id);
+    current = await deps.connections.findById(current.teamId, current.id);
   }
   return current ?? connection;
 }

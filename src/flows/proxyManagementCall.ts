@@ -50,7 +50,7 @@ export async function proxyManagementCall(
   const challenge = parseInsufficientScope(response.headers.get('www-authenticate'));
   if (response.status === 403 && challenge.insufficient) {
     await response.body?.cancel();
-    const marked = noteInsufficientScope(deps, alerts, token.connection, challenge.scope);
+    const marked = await noteInsufficientScope(deps, alerts, token.connection, challenge.scope);
     return { ok: false, code: 'insufficient_scope', scope: challenge.scope, connection: marked };
   }
   return { ok: true, response, connection: token.connection };

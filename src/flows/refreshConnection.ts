@@ -67,27 +67,27 @@ export async function refreshConnection(
   // A lease left behind (run out, or ended at start-up for a process that stopped): the
   // last refresh never finished, and Okta may have rotated the token without the bot
   // saving the new one.
-  const before = deps.connections.findById(target.teamId, target.id);
+  const before = await deps.connections.findById(target.teamId, target.id);
   const interrupted = before?.leaseOwner != null && (before.leaseExpiresAt ?? 0) <= now;
-  if (!deps.connections.tryTakeLease(target.id, options.owner, now)) {
+  if (!(await deps.connections.tryTakeLease(target.id, options.owner, now))) {
     // The row read just before says why the lease was not ours; no need to read it again.
     if (!before) return { kind: 'skipped', reason: 'gone' };
     return before.status === 'active'
       ? { kind: 'busy' }
       : { kind: 'skipped', reason: 'not_active' };
   }
-  const connection = deps.connections.findById(target.teamId, target.id);
+  const connection = await deps.connections.findById(target.teamId, target.id);
   if (connection?.status !== 'active') {
-    deps.connections.releaseLease(target.id, options.owner);
+    await deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'skipped', reason: connection ? 'not_active' : 'gone' };
   }
   if (!isDue(connection, now, options.force ?? false)) {
-    deps.connections.releaseLease(target.id, options.owner);
+    await deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'fresh', connection };
   }
-  let secrets = deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
+  let secrets = await deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
   if (!secrets?.refreshToken || !secrets.clientSecret) {
-    deps.connections.releaseLease(target.id, options.owner);
+    await deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'skipped', reason: 'no_refresh_token' };
   }
 
@@ -97,14 +97,14 @@ export async function refreshConnection(
     // up to a minute): another process may have taken the connection and spent the
     // refresh token meanwhile. Go on only while the lease is still ours, with the token
     // on disk now.
-    if (!deps.connections.renewLease(connection.id, options.owner, deps.now())) {
+    if (!(await deps.connections.renewLease(connection.id, options.owner, deps.now()))) {
       done();
       return { kind: 'lease_lost' };
     }
-    secrets = deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
+    secrets = await deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
     if (!secrets?.refreshToken || !secrets.clientSecret) {
       done();
-      deps.connections.releaseLease(target.id, options.owner);
+      await deps.connections.releaseLease(target.id, options.owner);
       return { kind: 'skipped', reason: 'no_refresh_token' };
     }
   }
@@ -120,16 +120,16 @@ export async function refreshConnection(
   } catch (error) {
     done?.();
     if (!isBotError(error)) {
-      deps.connections.releaseLease(target.id, options.owner);
+      await deps.connections.releaseLease(target.id, options.owner);
       throw error;
     }
     if (NEEDS_ADMIN.has(error.code)) {
-      const marked = deps.connections.markNeedsReauth(
+      const marked = await deps.connections.markNeedsReauth(
         connection.id,
         error.code,
         refusalText(error.code, interrupted),
       );
-      deps.audit.record({
+      await deps.audit.record({
         teamId: connection.teamId,
         connectionId: connection.id,
         actor: 'system',
@@ -141,11 +141,11 @@ export async function refreshConnection(
         : { kind: 'skipped', reason: 'gone' };
     }
     // Not counted here: a caller that retries counts the failure once it gives up.
-    deps.connections.releaseLease(target.id, options.owner);
+    await deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'failed', error };
   }
   done?.();
-  const saved = deps.connections.saveRefreshedTokensAndRelease(connection.id, options.owner, {
+  const saved = await deps.connections.saveRefreshedTokensAndRelease(connection.id, options.owner, {
     accessToken: refreshed.accessToken,
     refreshToken: refreshed.refreshToken,
     accessExpiresAt: refreshed.accessExpiresAt,
@@ -160,7 +160,7 @@ export async function refreshConnection(
     );
     return { kind: 'lease_lost' };
   }
-  const after = deps.connections.findById(connection.teamId, connection.id) ?? connection;
+  const after = (await deps.connections.findById(connection.teamId, connection.id)) ?? connection;
   return { kind: 'refreshed', connection: after, rotated: refreshed.refreshToken !== null };
 }
 

@@ -25,14 +25,14 @@ export type SetupLookup =
   | { ok: false; code: 'link_unknown' | 'link_expired' | 'link_used'; facts?: FailureFacts };
 
 /** `GET /connect/:token`: what the setup page shows. Reading never uses the link up. */
-export function loadSetup(deps: FlowDeps, linkToken: string): SetupLookup {
-  const found = deps.authRequests.inspectLinkToken(linkToken, deps.now());
+export async function loadSetup(deps: FlowDeps, linkToken: string): Promise<SetupLookup> {
+  const found = await deps.authRequests.inspectLinkToken(linkToken, deps.now());
   if (!found.ok) {
     // Name the connection, so the page can say which reauth command gets a new link.
     const connection =
       found.code === 'link_unknown'
         ? null
-        : deps.connections.findById(found.request.teamId, found.request.connectionId);
+        : await deps.connections.findById(found.request.teamId, found.request.connectionId);
     return connection
       ? {
           ok: false,
@@ -41,7 +41,10 @@ export function loadSetup(deps: FlowDeps, linkToken: string): SetupLookup {
         }
       : { ok: false, code: found.code };
   }
-  const connection = deps.connections.findById(found.request.teamId, found.request.connectionId);
+  const connection = await deps.connections.findById(
+    found.request.teamId,
+    found.request.connectionId,
+  );
   if (!connection) return { ok: false, code: 'link_unknown' };
   return {
     ok: true,
@@ -81,14 +84,14 @@ function whereFrom(origin: string | undefined, fetchSite: string | undefined) {
  * link is still open: a post from another site, or without the page's cookie, may be
  * someone else trying that admin's link.
  */
-export function auditSetupRefusal(
+export async function auditSetupRefusal(
   deps: FlowDeps,
   input: { linkToken: string; reason: SetupRefusal; origin?: string; fetchSite?: string },
-): void {
-  const lookup = loadSetup(deps, input.linkToken);
+): Promise<void> {
+  const lookup = await loadSetup(deps, input.linkToken);
   if (!lookup.ok) return;
   const { request, connection } = lookup.setup;
-  deps.audit.record({
+  await deps.audit.record({
     teamId: request.teamId,
     connectionId: connection.id,
     actor: request.slackUserId,
@@ -137,7 +140,7 @@ export async function beginAuthorization(
   deps: FlowDeps,
   input: { linkToken: string; clientSecret: string; browserBinding: string },
 ): Promise<BeginOutcome> {
-  const lookup = loadSetup(deps, input.linkToken);
+  const lookup = await loadSetup(deps, input.linkToken);
   if (!lookup.ok) return lookup;
   const { setup } = lookup;
   const secret = input.clientSecret.trim();

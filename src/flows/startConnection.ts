@@ -26,18 +26,18 @@ export interface NewConnectionInput {
  * between two admins choosing the same nickname. Connection, request and audit entry are
  * one transaction: a bot killed in between leaves no pending connection without a link.
  */
-export function startConnection(
+export async function startConnection(
   deps: FlowDeps,
   input: NewConnectionInput,
-): { ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' } {
-  return deps.connections.atomically(() => createWithLink(deps, input));
+): Promise<{ ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' }> {
+  return await deps.connections.atomically(() => createWithLink(deps, input));
 }
 
-function createWithLink(
+async function createWithLink(
   deps: FlowDeps,
   input: NewConnectionInput,
-): { ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' } {
-  const created = deps.connections.createPending({
+): Promise<{ ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' }> {
+  const created = await deps.connections.createPending({
     teamId: input.teamId,
     nickname: input.nickname,
     orgKind: input.orgKind,
@@ -51,7 +51,7 @@ function createWithLink(
   if (!created.ok) return created;
   const { connection } = created;
   const expiresAt = deps.now() + LINK_TTL_MS;
-  const { linkToken } = deps.authRequests.create({
+  const { linkToken } = await deps.authRequests.create({
     connectionId: connection.id,
     teamId: input.teamId,
     purpose: 'create',
@@ -61,7 +61,7 @@ function createWithLink(
     expiresAt,
     connectionVersion: connection.version,
   });
-  deps.audit.record({
+  await deps.audit.record({
     teamId: input.teamId,
     connectionId: connection.id,
     actor: input.actor,

@@ -12,7 +12,7 @@ export type ReauthStart =
  * `scopes` replaces the requested scopes when given (an edit); unchanged scopes are
  * inherited. Only one admin at a time: a second one is told who holds the open link.
  */
-export function startReauthorization(
+export async function startReauthorization(
   deps: FlowDeps,
   input: {
     teamId: string;
@@ -22,16 +22,20 @@ export function startReauthorization(
     /** An edit of scopes: the connection needs reauthorization until the link is used. */
     editing?: boolean;
   },
-): ReauthStart {
-  let connection = deps.connections.findById(input.teamId, input.connectionId);
+): Promise<ReauthStart> {
+  let connection = await deps.connections.findById(input.teamId, input.connectionId);
   if (!connection) return { ok: false, code: 'not_found' };
   const now = deps.now();
-  const open = deps.authRequests.findOpenForConnection(connection.id, now);
+  const open = await deps.authRequests.findOpenForConnection(connection.id, now);
   if (open && open.slackUserId !== input.actor) {
     return { ok: false, code: 'in_progress', by: open.slackUserId, until: open.expiresAt };
   }
   if (input.scopes && input.editing) {
-    const changed = deps.connections.updateScopes(connection.id, input.scopes, connection.version);
+    const changed = await deps.connections.updateScopes(
+      connection.id,
+      input.scopes,
+      connection.version,
+    );
     if (!changed.ok)
       return { ok: false, code: changed.code === 'not_found' ? 'not_found' : 'conflict' };
     connection = changed.connection;
@@ -41,7 +45,7 @@ export function startReauthorization(
   const scopeMode = input.scopes?.scopeMode ?? connection.scopeMode;
   const requestedScopes = input.scopes?.requestedScopes ?? connection.requestedScopes;
   const expiresAt = now + LINK_TTL_MS;
-  const created = deps.authRequests.createReauthorization(
+  const created = await deps.authRequests.createReauthorization(
     {
       connectionId: connection.id,
       teamId: input.teamId,
@@ -62,7 +66,7 @@ export function startReauthorization(
       until: created.holder.expiresAt,
     };
   }
-  deps.audit.record({
+  await deps.audit.record({
     teamId: input.teamId,
     connectionId: connection.id,
     actor: input.actor,

@@ -74,7 +74,7 @@ export async function testConnection(
   alerts: AlertChannel,
   input: { teamId: string; connectionId: string; actor: string },
 ): Promise<TestOutcome> {
-  const found = deps.connections.findById(input.teamId, input.connectionId);
+  const found = await deps.connections.findById(input.teamId, input.connectionId);
   if (!found) return { ok: false, code: 'not_found' };
   if (found.status !== 'active') return { ok: false, code: 'not_active', connection: found };
   // In the `host:pid:random` form, so a bot stopped mid-refresh frees the lease at start-up.
@@ -112,9 +112,9 @@ export async function testConnection(
   ];
   const marked =
     missingScopes.length > 0
-      ? noteInsufficientScope(deps, alerts, connection, missingScopes.join(' '))
+      ? await noteInsufficientScope(deps, alerts, connection, missingScopes.join(' '))
       : connection;
-  deps.audit.record({
+  await deps.audit.record({
     teamId: connection.teamId,
     connectionId: connection.id,
     actor: input.actor,
@@ -186,7 +186,7 @@ async function callUserinfo(
   try {
     const answer = await fetchUserinfo(deps.orgs, connection.domain, accessToken);
     if (answer.ok) {
-      deps.connections.recordCheck(connection.id);
+      await deps.connections.recordCheck(connection.id);
       return { report: report({ kind: 'ok' }), sub: answer.sub, login: answer.login };
     }
     const result: CallResult =
@@ -198,7 +198,7 @@ async function callUserinfo(
     return { report: report(result), sub: null, login: null };
   } catch (error) {
     if (!isBotError(error)) throw error;
-    deps.connections.recordFailure(connection.id, describeFailure(error));
+    await deps.connections.recordFailure(connection.id, describeFailure(error));
     return { report: report(outageResult(error)), sub: null, login: null };
   }
 }

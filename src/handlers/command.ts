@@ -86,7 +86,7 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
       return;
     }
     if (word === 'list') {
-      await ack(listPage(deps, teamId, 1));
+      await ack(await listPage(deps, teamId, 1));
       return;
     }
     if (word === 'rename') {
@@ -96,7 +96,7 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
         return;
       }
     }
-    const connection = deps.flows.connections.findByNickname(teamId, name);
+    const connection = await deps.flows.connections.findByNickname(teamId, name);
     if (!connection) {
       await ack(notFoundMessage(name));
       return;

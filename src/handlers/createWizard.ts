@@ -194,7 +194,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
     const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
     if (!scopes.ok)
       return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
-    const started = startConnection(deps.flows, {
+    const started = await startConnection(deps.flows, {
       teamId,
       actor: userId,
       orgKind: state.orgKind,

@@ -14,7 +14,7 @@ export async function guard(
 ): Promise<{ ok: true } | { ok: false; code: 'not_allowed' | 'role_unknown' }> {
   const result = await deps.checkPermission(who.userId);
   if (result.ok) return { ok: true };
-  deps.flows.audit.record({
+  await deps.flows.audit.record({
     teamId: who.teamId,
     actor: who.userId,
     action: 'permission.refused',

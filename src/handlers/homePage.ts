@@ -13,7 +13,7 @@ export async function homePage(
   teamId: string,
   page: number,
 ): Promise<{ page: number; view: types.HomeView }> {
-  const ranks = flows.connections.countHomeGroups(teamId);
+  const ranks = await flows.connections.countHomeGroups(teamId);
   const counts = Object.fromEntries(
     GROUP_ORDER.map((group, rank) => [group, ranks[rank] ?? 0]),
   ) as Record<HomeGroup, number>;
@@ -22,7 +22,7 @@ export async function homePage(
   return {
     page: current,
     view: homeView({
-      connections: flows.connections.listForHome(teamId, { limit, offset }),
+      connections: await flows.connections.listForHome(teamId, { limit, offset }),
       page: current,
       pageCount,
       counts,

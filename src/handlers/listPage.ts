@@ -3,10 +3,10 @@ import type { HandlerDeps } from './deps.ts';
 import { pageWindow } from './pageWindow.ts';
 
 /** One page (1-based) of the team's connections, as an ephemeral message. */
-export function listPage(deps: HandlerDeps, teamId: string, page: number) {
-  const total = deps.flows.connections.countByTeam(teamId);
+export async function listPage(deps: HandlerDeps, teamId: string, page: number) {
+  const total = await deps.flows.connections.countByTeam(teamId);
   const { page: current, pageCount, limit, offset } = pageWindow(total, LIST_PAGE_SIZE, page);
-  const connections = deps.flows.connections.listByTeam(teamId, { limit, offset });
+  const connections = await deps.flows.connections.listByTeam(teamId, { limit, offset });
   return {
     response_type: 'ephemeral' as const,
     ...listMessage({ connections, page: current, pageCount, total, now: deps.flows.now() }),

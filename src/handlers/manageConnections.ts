@@ -69,7 +69,7 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
       const { teamId, userId } = click;
       const who = { userId, body, respond };
       if (!(await allowClick(deps, { teamId, ...who }, `button ${kind}`))) return;
-      const connection = deps.flows.connections.findById(
+      const connection = await deps.flows.connections.findById(
         teamId,
         click.data.actions[0]?.value ?? '',
       );
@@ -102,7 +102,7 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
       const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
       if (!scopes.ok)
         return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
-      const started = startReauthorization(deps.flows, {
+      const started = await startReauthorization(deps.flows, {
         teamId,
         actor: userId,
         connectionId,
@@ -111,7 +111,7 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
       });
       if (!started.ok) {
         if (started.code === 'in_progress') {
-          return ack(
+          return await ack(
             replay.settle({
               response_action: 'update',
               view: noticeView({
@@ -174,7 +174,8 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
     const opened = await openSubmission(body, 'delete');
     if ('answer' in opened) return ack(opened.answer);
     const { teamId, connectionId, userId, replay } = opened;
-    if (!deps.flows.connections.findById(teamId, connectionId)) return ack(replay.settle(gone()));
+    if (!(await deps.flows.connections.findById(teamId, connectionId)))
+      return ack(replay.settle(gone()));
     // Revoking at Okta can take longer than Slack's 3 seconds: answer first, report by DM.
     await ack(
       replay.settle({

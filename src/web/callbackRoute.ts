@@ -34,7 +34,7 @@ export function callbackRoute(
       callbackUrl,
       browserBinding: parseCookies(req.headers.cookie).get(BROWSER_COOKIE),
     });
-    report(flows, outcome);
+    await report(flows, outcome);
     tell(notifier, outcome);
     if (outcome.connection) onChange(outcome.connection.teamId);
     if (outcome.ok) {
@@ -76,14 +76,14 @@ export function callbackRoute(
 }
 
 /** Refused callbacks that a person may be behind are audited (design: forged or replayed state). */
-function report(flows: FlowDeps, outcome: CallbackOutcome): void {
+async function report(flows: FlowDeps, outcome: CallbackOutcome): Promise<void> {
   if (outcome.ok) return;
   flows.logger.info(
     { code: outcome.code, connectionId: outcome.connection?.id },
     'callback did not complete',
   );
   if (!outcome.suspicious && outcome.code !== 'state_used') return;
-  flows.audit.record({
+  await flows.audit.record({
     teamId: outcome.connection?.teamId ?? 'unknown',
     connectionId: outcome.connection?.id ?? null,
     actor: outcome.slackUserId ?? 'unknown',

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import { sendJson } from './respond.ts';
 
 export interface HealthProbe {
-  database(): { ok: boolean; migrations?: number };
+  database(): Promise<{ ok: boolean; migrations?: number }>;
   scheduler(): boolean;
   metrics(): Registry;
 }
@@ -18,17 +18,37 @@ function safely<T>(read: () => T, fallback: T): T {
 }
 
 /**
+ * A probe must answer while the database does not (a PostgreSQL server restarting, a
+ * blocked network): after this long the database counts as down for this answer.
+ */
+const DATABASE_PROBE_MS = 2_000;
+
+async function databaseState(probe: HealthProbe): Promise<{ ok: boolean; migrations?: number }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: false; error: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: 'no answer in time' }), DATABASE_PROBE_MS);
+  });
+  try {
+    return await Promise.race([probe.database(), late]);
+  } catch {
+    return { ok: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * `GET /healthz`: the process answers (with the database status, as the foundation issue
  * asks). `GET /readyz`: the database is open and migrated and the health sweep is
  * scheduled — 503 otherwise, so a load balancer sends nothing to a bot that cannot work.
  * `GET /metrics`: Prometheus text.
  */
 export function healthRoutes(probe: HealthProbe): CustomRoute[] {
-  const healthz = (_req: IncomingMessage, res: ServerResponse) => {
-    sendJson(res, 200, { status: 'ok', database: safely(() => probe.database(), { ok: false }) });
+  const healthz = async (_req: IncomingMessage, res: ServerResponse) => {
+    sendJson(res, 200, { status: 'ok', database: await databaseState(probe) });
   };
-  const readyz = (_req: IncomingMessage, res: ServerResponse) => {
-    const database = safely(() => probe.database(), { ok: false });
+  const readyz = async (_req: IncomingMessage, res: ServerResponse) => {
+    const database = await databaseState(probe);
     const scheduler = safely(() => probe.scheduler(), false);
     const ready = database.ok && (database.migrations ?? 0) > 0 && scheduler;
     sendJson(res, ready ? 200 : 503, {

@@ -104,10 +104,10 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     );
   };
 
-  const show = (req: ParamsIncomingMessage, res: ServerResponse) => {
+  const show = async (req: ParamsIncomingMessage, res: ServerResponse) => {
     const token = tokenParam(req);
     if (!TOKEN_PATTERN.test(token)) return sendPage(res, problemPage('link_unknown'));
-    const lookup = loadSetup(flows, token);
+    const lookup = await loadSetup(flows, token);
     if (!lookup.ok) return sendPage(res, problemPage(lookup.code, lookup.facts));
     const existing = parseCookies(req.headers.cookie).get(CSRF_COOKIE);
     render(
@@ -129,7 +129,12 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       (fetchSite !== undefined && fetchSite !== 'same-origin')
     ) {
       flows.logger.warn({ origin, fetchSite }, 'setup form posted from another origin');
-      auditSetupRefusal(flows, { linkToken: token, reason: 'cross_origin', origin, fetchSite });
+      await auditSetupRefusal(flows, {
+        linkToken: token,
+        reason: 'cross_origin',
+        origin,
+        fetchSite,
+      });
       return sendPage(res, problemPage('origin_refused'));
     }
     let form: URLSearchParams;
@@ -146,9 +151,9 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     const csrfCookie = cookies.get(CSRF_COOKIE);
     const csrfField = form.get('csrf') ?? '';
     if (!csrfCookie || !COOKIE_VALUE.test(csrfCookie)) {
-      const lookup = loadSetup(flows, token);
+      const lookup = await loadSetup(flows, token);
       if (!lookup.ok) return sendPage(res, problemPage(lookup.code, lookup.facts));
-      auditSetupRefusal(flows, { linkToken: token, reason: 'cookies_blocked' });
+      await auditSetupRefusal(flows, { linkToken: token, reason: 'cookies_blocked' });
       return render(
         res,
         lookup.setup,
@@ -159,7 +164,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       );
     }
     if (!sameToken(csrfCookie, csrfField)) {
-      auditSetupRefusal(flows, { linkToken: token, reason: 'csrf_mismatch' });
+      await auditSetupRefusal(flows, { linkToken: token, reason: 'csrf_mismatch' });
       return sendPage(res, problemPage('origin_refused'));
     }
 

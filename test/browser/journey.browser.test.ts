@@ -62,9 +62,10 @@ describe('the connect journey in Chromium', () => {
     return linkIn(await lastDm(h, ADMIN, 1));
   }
 
-  const connection = () =>
-    h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'acme-prod');
-  const connectionCount = () => h.bot.flows.connections.countByTeam(h.slack.identity.teamId);
+  const connection = async () =>
+    await h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'acme-prod');
+  const connectionCount = async () =>
+    await h.bot.flows.connections.countByTeam(h.slack.identity.teamId);
   const dmCount = () => h.slack.messagesTo(h.slack.dmChannelFor(ADMIN)).length;
   /** The auth requests as stored: how each attempt ended, and whether its PKCE verifier is gone. */
   const attempts = () =>
@@ -123,16 +124,16 @@ describe('the connect journey in Chromium', () => {
     expect(granted).toEqual(expect.arrayContaining(PICKED));
     expect(granted).not.toContain(NOT_GRANTED);
 
-    expect(connection()).toMatchObject({
+    expect(await connection()).toMatchObject({
       status: 'active',
       authorizedLogin: 'ada@acme.example',
       authorizedBy: ADMIN,
       hasClientSecret: true,
       hasRefreshToken: true,
     });
-    expect(connection()?.grantedScopes).toEqual(expect.arrayContaining(PICKED));
-    expect(connection()?.grantedScopes).not.toContain(NOT_GRANTED);
-    expect(connectionCount()).toBe(1);
+    expect((await connection())?.grantedScopes).toEqual(expect.arrayContaining(PICKED));
+    expect((await connection())?.grantedScopes).not.toContain(NOT_GRANTED);
+    expect(await connectionCount()).toBe(1);
     expect(attempts()).toEqual([AUTHORIZED]);
     expect(JSON.stringify((await lastDm(h, ADMIN, 2)).blocks)).toContain(NOT_GRANTED);
   });
@@ -160,7 +161,7 @@ describe('the connect journey in Chromium', () => {
     expect((await readPage(page)).heading).toContain('This link has expired');
 
     expect(sentToOkta()).toBe(0);
-    expect(connection()?.status).toBe('pending');
+    expect((await connection())?.status).toBe('pending');
     expect(attempts()).toEqual([UNUSED]);
   });
 
@@ -168,7 +169,7 @@ describe('the connect journey in Chromium', () => {
     const link = await linkFromDm();
     const page = await context.newPage();
     await authorize(page, h, link, 'reused-link');
-    expect(connection()?.status).toBe('active');
+    expect((await connection())?.status).toBe('active');
 
     const again = await context.newPage();
     const reopened = await openLink(again, link);
@@ -178,15 +179,15 @@ describe('the connect journey in Chromium', () => {
     expect(used.heading).toContain('This link was already used');
     expect(used.text).toContain('Each setup link works once');
     expect(used.text).toContain('What to do: If that sign-in did not finish, get a new link');
-    expect(connection()?.status).toBe('active');
-    expect(connectionCount()).toBe(1);
+    expect((await connection())?.status).toBe('active');
+    expect(await connectionCount()).toBe(1);
   });
 
   it('keeps the one active connection when the admin goes back and forward after connecting', async () => {
     const link = await linkFromDm();
     const page = await context.newPage();
     await authorize(page, h, link, 'back-button');
-    const activeBefore = connection();
+    const activeBefore = await connection();
     expect(activeBefore?.status).toBe('active');
     await lastDm(h, ADMIN, 2);
 
@@ -219,10 +220,10 @@ describe('the connect journey in Chromium', () => {
     expect((await readPage(page)).heading).toContain('This link was already used');
     expect(await page.locator('form').count()).toBe(0);
 
-    const after = connection();
+    const after = await connection();
     expect(after?.status).toBe('active');
     expect(after?.authorizedAt).toBe(activeBefore?.authorizedAt);
-    expect(connectionCount()).toBe(1);
+    expect(await connectionCount()).toBe(1);
     expect(h.okta.authorizations({ clientId: activeBefore?.clientId })).toHaveLength(1);
     expect(attempts()).toEqual([AUTHORIZED]);
     expect(dmCount()).toBe(2);
@@ -256,8 +257,8 @@ describe('the connect journey in Chromium', () => {
     await screenshot(winner, 'two-tabs', '3-winner-result');
     expect(callback?.status()).toBe(200);
     expect((await readPage(winner)).heading).toContain('acme-prod is connected');
-    expect(connection()?.status).toBe('active');
-    expect(connectionCount()).toBe(1);
+    expect((await connection())?.status).toBe('active');
+    expect(await connectionCount()).toBe(1);
     expect(attempts()).toEqual([AUTHORIZED]);
     expect(sentToOkta()).toBe(1);
   });
@@ -328,13 +329,13 @@ describe('the connect journey in Chromium', () => {
       'What to do: Allow cookies for this site (or leave private browsing), then open the link from your DM again.',
     );
     expect(sentToOkta()).toBe(0);
-    expect(connection()?.status).toBe('pending');
+    expect((await connection())?.status).toBe('pending');
     expect(attempts()).toEqual([UNUSED]);
 
     // Following the advice: a browser that allows cookies, the same link from the DM.
     const allowed = await context.newPage();
     await authorize(allowed, h, link, 'cookies-blocked-then-allowed');
     expect((await readPage(allowed)).heading).toContain('acme-prod is connected');
-    expect(connection()?.status).toBe('active');
+    expect((await connection())?.status).toBe('active');
   });
 });

@@ -9,14 +9,14 @@ import {
 
 const LINK_TTL = 15 * 60_000;
 
-function connectionOf(repos: Repos, nickname = 'acme-prod') {
-  const created = repos.connections.createPending({ ...newConnection(), nickname });
+async function connectionOf(repos: Repos, nickname = 'acme-prod') {
+  const created = await repos.connections.createPending({ ...newConnection(), nickname });
   if (!created.ok) throw new Error('create failed');
   return created.connection;
 }
 
-function request(repos: Repos, connectionId: string, user = 'U_ADMIN') {
-  return repos.authRequests.create({
+async function request(repos: Repos, connectionId: string, user = 'U_ADMIN') {
+  return await repos.authRequests.create({
     connectionId,
     teamId: 'T_ACME',
     purpose: 'reauthorize',
@@ -37,64 +37,64 @@ const start = (repos: Repos) => ({
 });
 
 describe.each(DATABASE_KINDS)('inspecting links and states (%s)', (kind) => {
-  const setup = () => createRepos(openTestDatabase(kind));
+  const setup = async () => createRepos(await openTestDatabase(kind));
 
-  it('keeps the scope mode and connection version of the request', () => {
-    const repos = setup();
-    const { request: created } = request(repos, connectionOf(repos).id);
+  it('keeps the scope mode and connection version of the request', async () => {
+    const repos = await setup();
+    const { request: created } = await request(repos, (await connectionOf(repos)).id);
     expect(created).toMatchObject({ scopeMode: 'custom', connectionVersion: 3 });
   });
 
-  it('says whether a link is unknown, usable, used or expired', () => {
-    const repos = setup();
-    const { request: created, linkToken } = request(repos, connectionOf(repos).id);
-    expect(repos.authRequests.inspectLinkToken('nope')).toEqual({
+  it('says whether a link is unknown, usable, used or expired', async () => {
+    const repos = await setup();
+    const { request: created, linkToken } = await request(repos, (await connectionOf(repos)).id);
+    expect(await repos.authRequests.inspectLinkToken('nope')).toEqual({
       ok: false,
       code: 'link_unknown',
     });
-    expect(repos.authRequests.inspectLinkToken(linkToken)).toMatchObject({
+    expect(await repos.authRequests.inspectLinkToken(linkToken)).toMatchObject({
       ok: true,
       request: { id: created.id },
     });
     repos.clock.advance(LINK_TTL);
-    expect(repos.authRequests.inspectLinkToken(linkToken)).toMatchObject({
+    expect(await repos.authRequests.inspectLinkToken(linkToken)).toMatchObject({
       ok: false,
       code: 'link_expired',
     });
 
-    const second = request(repos, connectionOf(repos, 'second').id);
-    repos.authRequests.beginAuthorization(second.request.id, start(repos));
-    expect(repos.authRequests.inspectLinkToken(second.linkToken)).toMatchObject({
+    const second = await request(repos, (await connectionOf(repos, 'second')).id);
+    await repos.authRequests.beginAuthorization(second.request.id, start(repos));
+    expect(await repos.authRequests.inspectLinkToken(second.linkToken)).toMatchObject({
       ok: false,
       code: 'link_used',
     });
   });
 
-  it('reads a state without consuming it, and says why it cannot be used', () => {
-    const repos = setup();
-    const { request: created } = request(repos, connectionOf(repos).id);
-    expect(repos.authRequests.inspectState('state-0123456789')).toEqual({
+  it('reads a state without consuming it, and says why it cannot be used', async () => {
+    const repos = await setup();
+    const { request: created } = await request(repos, (await connectionOf(repos)).id);
+    expect(await repos.authRequests.inspectState('state-0123456789')).toEqual({
       ok: false,
       code: 'state_unknown',
     });
-    repos.authRequests.beginAuthorization(created.id, start(repos));
-    expect(repos.authRequests.inspectState('state-0123456789')).toMatchObject({ ok: true });
-    expect(repos.authRequests.inspectState('state-0123456789')).toMatchObject({ ok: true });
-    expect(repos.authRequests.consumeByState('state-0123456789', repos.clock())?.id).toBe(
-      created.id,
-    );
-    expect(repos.authRequests.inspectState('state-0123456789')).toMatchObject({
+    await repos.authRequests.beginAuthorization(created.id, start(repos));
+    expect(await repos.authRequests.inspectState('state-0123456789')).toMatchObject({ ok: true });
+    expect(await repos.authRequests.inspectState('state-0123456789')).toMatchObject({ ok: true });
+    expect(
+      await (await repos.authRequests.consumeByState('state-0123456789', repos.clock()))?.id,
+    ).toBe(created.id);
+    expect(await repos.authRequests.inspectState('state-0123456789')).toMatchObject({
       ok: false,
       code: 'state_used',
     });
   });
 
-  it('reports an expired state as expired', () => {
-    const repos = setup();
-    const { request: created } = request(repos, connectionOf(repos).id);
-    repos.authRequests.beginAuthorization(created.id, start(repos));
+  it('reports an expired state as expired', async () => {
+    const repos = await setup();
+    const { request: created } = await request(repos, (await connectionOf(repos)).id);
+    await repos.authRequests.beginAuthorization(created.id, start(repos));
     repos.clock.advance(LINK_TTL + 1);
-    expect(repos.authRequests.inspectState('state-0123456789')).toMatchObject({
+    expect(await repos.authRequests.inspectState('state-0123456789')).toMatchObject({
       ok: false,
       code: 'state_expired',
     });
@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('inspecting links and states (%s)', (kind) => {
 });
 
 describe.each(DATABASE_KINDS)('one reauthorization at a time (%s)', (kind) => {
-  const setup = () => createRepos(openTestDatabase(kind));
+  const setup = async () => createRepos(await openTestDatabase(kind));
   const input = (repos: Repos, connectionId: string, user: string) => ({
     connectionId,
     teamId: 'T_ACME',
@@ -114,43 +114,45 @@ describe.each(DATABASE_KINDS)('one reauthorization at a time (%s)', (kind) => {
     expiresAt: repos.clock() + LINK_TTL,
   });
 
-  it('refuses a second admin while the first one’s link is open, naming the holder', () => {
-    const repos = setup();
-    const id = connectionOf(repos).id;
-    const first = repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
+  it('refuses a second admin while the first one’s link is open, naming the holder', async () => {
+    const repos = await setup();
+    const id = (await connectionOf(repos)).id;
+    const first = await repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
     expect(first.ok).toBe(true);
-    const second = repos.authRequests.createReauthorization(input(repos, id, 'U_TWO'));
+    const second = await repos.authRequests.createReauthorization(input(repos, id, 'U_TWO'));
     expect(second).toMatchObject({ ok: false, holder: { slackUserId: 'U_ONE' } });
-    expect(repos.authRequests.findOpenForConnection(id)?.slackUserId).toBe('U_ONE');
+    expect(await (await repos.authRequests.findOpenForConnection(id))?.slackUserId).toBe('U_ONE');
   });
 
-  it('lets the second admin in once the first link has expired', () => {
-    const repos = setup();
-    const id = connectionOf(repos).id;
-    repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
+  it('lets the second admin in once the first link has expired', async () => {
+    const repos = await setup();
+    const id = (await connectionOf(repos)).id;
+    await repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
     repos.clock.advance(LINK_TTL);
-    expect(repos.authRequests.createReauthorization(input(repos, id, 'U_TWO')).ok).toBe(true);
+    expect(
+      await (await repos.authRequests.createReauthorization(input(repos, id, 'U_TWO'))).ok,
+    ).toBe(true);
   });
 
-  it('supersedes the same admin’s older link so only the newest works', () => {
-    const repos = setup();
-    const id = connectionOf(repos).id;
-    const first = repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
-    const second = repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
+  it('supersedes the same admin’s older link so only the newest works', async () => {
+    const repos = await setup();
+    const id = (await connectionOf(repos)).id;
+    const first = await repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
+    const second = await repos.authRequests.createReauthorization(input(repos, id, 'U_ONE'));
     if (!first.ok || !second.ok) throw new Error('expected both to be created');
-    expect(repos.authRequests.inspectLinkToken(first.linkToken)).toMatchObject({
+    expect(await repos.authRequests.inspectLinkToken(first.linkToken)).toMatchObject({
       ok: false,
       code: 'link_used',
     });
-    expect(repos.authRequests.inspectLinkToken(second.linkToken).ok).toBe(true);
+    expect(await (await repos.authRequests.inspectLinkToken(second.linkToken)).ok).toBe(true);
   });
 });
 
 describe.each(DATABASE_KINDS)('activating with new scopes (%s)', (kind) => {
-  it('stores the scopes chosen for the authorization with the tokens', () => {
-    const repos = createRepos(openTestDatabase(kind));
-    const connection = connectionOf(repos);
-    const result = repos.connections.markActive(connection.id, {
+  it('stores the scopes chosen for the authorization with the tokens', async () => {
+    const repos = createRepos(await openTestDatabase(kind));
+    const connection = await connectionOf(repos);
+    const result = await repos.connections.markActive(connection.id, {
       grantedScopes: ['openid', 'okta.logs.read'],
       accessToken: 'access-0123456789',
       refreshToken: null,

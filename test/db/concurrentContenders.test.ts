@@ -6,7 +6,7 @@ import {
   createRepos,
   KEY_A,
   newAuthRequest,
-  openTestDatabase,
+  openSqliteTestDatabase,
   tempDir,
 } from './testDatabase.ts';
 
@@ -54,11 +54,11 @@ function race(task: { path: string; now: number; connectionId: string; state: st
 describe('contenders on separate connections to one file', () => {
   it('let exactly one consume a state and exactly one take a lease', async () => {
     const path = join(tempDir(), 'race.sqlite');
-    const repos = createRepos(openTestDatabase('file', path));
-    const connectionId = activeConnection(repos).id;
+    const repos = createRepos(openSqliteTestDatabase('file', path));
+    const connectionId = (await activeConnection(repos)).id;
     const now = repos.clock();
-    const { request } = repos.authRequests.create(newAuthRequest(connectionId, repos.clock));
-    repos.authRequests.beginAuthorization(request.id, {
+    const { request } = await repos.authRequests.create(newAuthRequest(connectionId, repos.clock));
+    await repos.authRequests.beginAuthorization(request.id, {
       state: 'the-state',
       browserBinding: 'cookie',
       pkceVerifier: 'verifier',

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../src/crypto.ts';
 import {
@@ -18,11 +19,11 @@ import {
 } from './testDatabase.ts';
 
 describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
-  const setup = () => createRepos(openTestDatabase(kind));
+  const setup = async () => createRepos(await openTestDatabase(kind));
 
-  it('are stored sealed, never in plain text', () => {
-    const repos = setup();
-    const row = rawConnection(repos, activeConnection(repos).id);
+  it('are stored sealed, never in plain text', async () => {
+    const repos = await setup();
+    const row = await rawConnection(repos, (await activeConnection(repos)).id);
     for (const [column, plain] of [
       ['client_secret', CLIENT_SECRET],
       ['access_token', ACCESS_TOKEN],
@@ -33,14 +34,14 @@ describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
     }
   });
 
-  it('are absent, sealed or not, from every normal read', () => {
-    const repos = setup();
-    const connection = activeConnection(repos);
+  it('are absent, sealed or not, from every normal read', async () => {
+    const repos = await setup();
+    const connection = await activeConnection(repos);
     const reads = [
       connection,
-      repos.connections.findById('T_ACME', connection.id),
-      repos.connections.findByNickname('T_ACME', 'prod org'),
-      ...repos.connections.listByTeam('T_ACME'),
+      await repos.connections.findById('T_ACME', connection.id),
+      await repos.connections.findByNickname('T_ACME', 'prod org'),
+      ...(await repos.connections.listByTeam('T_ACME')),
     ];
     for (const read of reads) {
       const shown = `${JSON.stringify(read)} ${inspect(read, { depth: 5 })}`;
@@ -51,10 +52,10 @@ describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
     expect(connection).toMatchObject({ hasClientSecret: true, hasRefreshToken: true });
   });
 
-  it('are opened only when asked for by name, and stay hidden from JSON and loggers', () => {
-    const repos = setup();
-    const { id } = activeConnection(repos);
-    const secrets = repos.connections.readSecrets(id, ['accessToken', 'refreshToken']);
+  it('are opened only when asked for by name, and stay hidden from JSON and loggers', async () => {
+    const repos = await setup();
+    const { id } = await activeConnection(repos);
+    const secrets = await repos.connections.readSecrets(id, ['accessToken', 'refreshToken']);
     expect(secrets?.accessToken).toBe(ACCESS_TOKEN);
     expect(secrets?.refreshToken).toBe(REFRESH_TOKEN);
     expect(secrets).not.toHaveProperty('clientSecret');
@@ -66,52 +67,55 @@ describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
     );
   });
 
-  it('do not open when copied into another connection’s row', () => {
-    const repos = setup();
-    const source = activeConnection(repos);
-    const target = repos.connections.createPending(newConnection({ nickname: 'Other' }));
+  it('do not open when copied into another connection’s row', async () => {
+    const repos = await setup();
+    const source = await activeConnection(repos);
+    const target = await repos.connections.createPending(newConnection({ nickname: 'Other' }));
     if (!target.ok) throw new Error('create failed');
-    repos.handle.sqlite
-      .prepare('UPDATE connections SET access_token = ? WHERE id = ?')
-      .run(rawConnection(repos, source.id).access_token, target.connection.id);
-    expect(() => repos.connections.readSecrets(target.connection.id, ['accessToken'])).toThrow(
-      expect.objectContaining({ code: 'seal_invalid' }),
+    const copied = (await rawConnection(repos, source.id)).access_token as string;
+    await repos.handle.run(
+      sql`UPDATE connections SET access_token = ${copied} WHERE id = ${target.connection.id}`,
     );
+    await expect(
+      repos.connections.readSecrets(target.connection.id, ['accessToken']),
+    ).rejects.toThrow(expect.objectContaining({ code: 'seal_invalid' }));
   });
 
-  it('sealed with the previous key still open after a key rotation', () => {
-    const handle = openTestDatabase(kind);
-    const { id } = activeConnection(createRepos(handle, createKeyRing(KEY_A)));
+  it('sealed with the previous key still open after a key rotation', async () => {
+    const handle = await openTestDatabase(kind);
+    const { id } = await activeConnection(createRepos(handle, createKeyRing(KEY_A)));
     const rotated = createRepos(handle, createKeyRing(KEY_B, [KEY_A]));
-    const secrets = rotated.connections.readSecrets(id, ['clientSecret', 'refreshToken']);
+    const secrets = await rotated.connections.readSecrets(id, ['clientSecret', 'refreshToken']);
     expect(secrets?.clientSecret).toBe(CLIENT_SECRET);
     expect(secrets?.refreshToken).toBe(REFRESH_TOKEN);
 
     const withoutOldKey = createRepos(handle, createKeyRing(KEY_B));
-    expect(() => withoutOldKey.connections.readSecrets(id, ['clientSecret'])).toThrow(
+    await expect(withoutOldKey.connections.readSecrets(id, ['clientSecret'])).rejects.toThrow(
       expect.objectContaining({ code: 'key_unknown' }),
     );
   });
 
-  it('are kept when a reauthorization brings no new client secret', () => {
-    const repos = setup();
-    const { id } = activeConnection(repos);
+  it('are kept when a reauthorization brings no new client secret', async () => {
+    const repos = await setup();
+    const { id } = await activeConnection(repos);
     // The setup page's secret field was left empty: the stored secret is reused.
-    repos.connections.markActive(id, authorization({ clientSecret: undefined }));
-    expect(repos.connections.readSecrets(id, ['clientSecret'])?.clientSecret).toBe(CLIENT_SECRET);
+    await repos.connections.markActive(id, authorization({ clientSecret: undefined }));
+    expect(await (await repos.connections.readSecrets(id, ['clientSecret']))?.clientSecret).toBe(
+      CLIENT_SECRET,
+    );
   });
 
-  it('are all wiped, with the connection’s pending links, when it is deleted', () => {
-    const repos = setup();
-    const { id } = activeConnection(repos);
-    const { linkToken } = repos.authRequests.create(
+  it('are all wiped, with the connection’s pending links, when it is deleted', async () => {
+    const repos = await setup();
+    const { id } = await activeConnection(repos);
+    const { linkToken } = await repos.authRequests.create(
       newAuthRequest(id, repos.clock, { purpose: 'reauthorize' }),
     );
-    expect(repos.connections.markDeleted(id).ok).toBe(true);
-    const row = rawConnection(repos, id);
+    expect(await (await repos.connections.markDeleted(id)).ok).toBe(true);
+    const row = await rawConnection(repos, id);
     expect(row.status).toBe('deleted');
     expect([row.client_secret, row.access_token, row.refresh_token]).toEqual([null, null, null]);
-    expect(repos.authRequests.findByLinkToken(linkToken)).toBeNull();
-    expect(repos.connections.readSecrets(id, ['accessToken'])).toBeNull();
+    expect(await repos.authRequests.findByLinkToken(linkToken)).toBeNull();
+    expect(await repos.connections.readSecrets(id, ['accessToken'])).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databaseStatus, openDatabase } from '../../src/db/openDatabase.ts';
-import { DATABASE_KINDS, openTestDatabase, tempDir } from './testDatabase.ts';
+import { openDatabase } from '../../src/db/openDatabase.ts';
+import { openSqliteTestDatabase, SQLITE_KINDS, tempDir } from './testDatabase.ts';
 
 const migrationCount = (
   JSON.parse(
@@ -12,9 +12,9 @@ const migrationCount = (
   }
 ).entries.length;
 
-describe.each(DATABASE_KINDS)('openDatabase (%s)', (kind) => {
+describe.each(SQLITE_KINDS)('openDatabase (%s)', (kind) => {
   it('applies every committed migration to a new database', () => {
-    const handle = openTestDatabase(kind);
+    const handle = openSqliteTestDatabase(kind);
     const tables = handle.sqlite
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
@@ -26,49 +26,50 @@ describe.each(DATABASE_KINDS)('openDatabase (%s)', (kind) => {
   });
 
   it('turns on foreign keys, a busy timeout and NORMAL synchronous mode', () => {
-    const { sqlite } = openTestDatabase(kind);
+    const { sqlite } = openSqliteTestDatabase(kind);
     expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(sqlite.pragma('synchronous', { simple: true })).toBe(1);
   });
 
-  it('reports its health for /healthz', () => {
-    const handle = openTestDatabase(kind);
-    expect(handle.status()).toEqual({
+  it('reports its health for /healthz', async () => {
+    const handle = openSqliteTestDatabase(kind);
+    expect(await handle.status()).toEqual({
       ok: true,
+      dialect: 'sqlite',
       journalMode: kind === 'file' ? 'wal' : 'memory',
       migrations: migrationCount,
     });
-    handle.close();
-    expect(databaseStatus(handle).ok).toBe(false);
+    await handle.close();
+    expect((await handle.status()).ok).toBe(false);
   });
 });
 
 describe('openDatabase on a file', () => {
   it('uses WAL journaling', () => {
-    const { sqlite } = openTestDatabase('file');
+    const { sqlite } = openSqliteTestDatabase('file');
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
   it('creates the parent folders of the file', () => {
     const path = join(tempDir(), 'nested', 'deeper', 'okta-connect.sqlite');
-    openTestDatabase('file', path);
+    openSqliteTestDatabase('file', path);
     expect(existsSync(path)).toBe(true);
   });
 
-  it('applies nothing and keeps the data when reopened', () => {
+  it('applies nothing and keeps the data when reopened', async () => {
     const path = join(tempDir(), 'reopen.sqlite');
-    const first = openTestDatabase('file', path);
+    const first = openSqliteTestDatabase('file', path);
     first.sqlite
       .prepare(
         "INSERT INTO audit_events (team_id, actor, action, details, at) VALUES ('T1', 'system', 'kept', '{}', 1)",
       )
       .run();
-    first.close();
+    await first.close();
 
-    const second = openTestDatabase('file', path);
+    const second = openSqliteTestDatabase('file', path);
     expect(second.migrationsApplied).toBe(0);
-    expect(second.status().migrations).toBe(migrationCount);
+    expect((await second.status()).migrations).toBe(migrationCount);
     expect(second.sqlite.prepare('SELECT action FROM audit_events').pluck().get()).toBe('kept');
   });
 
@@ -79,7 +80,7 @@ describe('openDatabase on a file', () => {
     try {
       const handle = openDatabase(':memory:');
       expect(handle.migrationsApplied).toBe(migrationCount);
-      handle.close();
+      handle.sqlite.close();
     } finally {
       process.chdir(previous);
     }

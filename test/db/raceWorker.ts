@@ -22,8 +22,8 @@ interface RaceTask {
 const task = workerData as RaceTask;
 const handle = openDatabase(task.path);
 const ring = createKeyRing(Buffer.from(task.key));
-const connections = createConnectionsRepo(handle.db, ring, () => task.now);
-const authRequests = createAuthRequestsRepo(handle.db, ring, () => task.now);
+const connections = createConnectionsRepo(handle, ring, () => task.now);
+const authRequests = createAuthRequestsRepo(handle, ring, () => task.now);
 
 const arrived = new Int32Array(task.barrier);
 Atomics.add(arrived, 0, 1);
@@ -32,7 +32,7 @@ while (Atomics.load(arrived, 0) < task.contenders) {
   Atomics.wait(arrived, 0, Atomics.load(arrived, 0), 50);
 }
 
-const consumed = authRequests.consumeByState(task.state, task.now) !== null;
-const leased = connections.tryTakeLease(task.connectionId, task.name, task.now, 60_000);
-handle.close();
+const consumed = (await authRequests.consumeByState(task.state, task.now)) !== null;
+const leased = await connections.tryTakeLease(task.connectionId, task.name, task.now, 60_000);
+handle.sqlite.close();
 parentPort?.postMessage({ consumed, leased });

@@ -8,11 +8,11 @@ import {
   activeConnection,
   authorization,
   createRepos,
-  DATABASE_KINDS,
   KEY_A,
   KEY_B,
-  openTestDatabase,
+  openSqliteTestDatabase,
   rawConnection,
+  SQLITE_KINDS,
   tempDir,
 } from './testDatabase.ts';
 
@@ -22,19 +22,20 @@ const ID_C = createKeyRing(KEY_C).currentKeyId;
 const rotating = () => createKeyRing(KEY_B, [KEY_A]);
 const keyIdsIn = (snapshot: Map<string, string>) => new Set([...snapshot.values()].map(keyIdIn));
 
-describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
+describe.each(SQLITE_KINDS)('rotateKeys (%s)', (kind) => {
   /** Three active connections and two authorizations in progress, all sealed with key A. */
-  function sealedWithA() {
-    const repos = createRepos(openTestDatabase(kind), createKeyRing(KEY_A));
-    return { repos, sqlite: repos.handle.sqlite, plaintexts: seedSealedValues(repos) };
+  async function sealedWithA() {
+    const handle = openSqliteTestDatabase(kind);
+    const repos = createRepos(handle, createKeyRing(KEY_A));
+    return { repos, sqlite: handle.sqlite, plaintexts: await seedSealedValues(repos) };
   }
 
-  it('re-seals every value with the current key, so that the new key alone opens them all', () => {
-    const { repos, sqlite, plaintexts } = sealedWithA();
+  it('re-seals every value with the current key, so that the new key alone opens them all', async () => {
+    const { repos, sqlite, plaintexts } = await sealedWithA();
 
-    const result = rotateKeys(repos.handle, rotating());
+    const result = await rotateKeys(repos.handle, rotating());
 
-    expect(result).toEqual({
+    expect(await result).toEqual({
       ok: true,
       complete: true,
       currentKeyId: ID_B,
@@ -49,14 +50,14 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
     expect(openAll(sqlite, createKeyRing(KEY_B))).toEqual(plaintexts);
     const firstId = [...plaintexts.keys()][0]!.split(':')[1]!;
     const withNewKeyOnly = createRepos(repos.handle, createKeyRing(KEY_B));
-    expect(withNewKeyOnly.connections.readSecrets(firstId, ['refreshToken'])?.refreshToken).toBe(
-      'plain-refresh-token-1',
-    );
+    expect(
+      await (await withNewKeyOnly.connections.readSecrets(firstId, ['refreshToken']))?.refreshToken,
+    ).toBe('plain-refresh-token-1');
   });
 
-  it('keeps each value bound to its row and column: moved elsewhere, it still does not open', () => {
-    const { repos, sqlite } = sealedWithA();
-    rotateKeys(repos.handle, rotating());
+  it('keeps each value bound to its row and column: moved elsewhere, it still does not open', async () => {
+    const { repos, sqlite } = await sealedWithA();
+    await rotateKeys(repos.handle, rotating());
     const [first, second] = sqlite.prepare('SELECT id, access_token FROM connections').all() as {
       id: string;
       access_token: string | null;
@@ -65,19 +66,19 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
       .prepare('UPDATE connections SET access_token = ? WHERE id = ?')
       .run(first!.access_token, second!.id);
     const withNewKeyOnly = createRepos(repos.handle, createKeyRing(KEY_B));
-    expect(() => withNewKeyOnly.connections.readSecrets(second!.id, ['accessToken'])).toThrow(
-      expect.objectContaining({ code: 'seal_invalid' }),
-    );
+    await expect(
+      withNewKeyOnly.connections.readSecrets(second!.id, ['accessToken']),
+    ).rejects.toThrow(expect.objectContaining({ code: 'seal_invalid' }));
   });
 
-  it('skips values already sealed with the current key, so a second run changes nothing', () => {
-    const { repos, sqlite } = sealedWithA();
-    rotateKeys(repos.handle, rotating());
+  it('skips values already sealed with the current key, so a second run changes nothing', async () => {
+    const { repos, sqlite } = await sealedWithA();
+    await rotateKeys(repos.handle, rotating());
     const afterFirst = sealedSnapshot(sqlite);
 
-    const second = rotateKeys(repos.handle, rotating());
+    const second = await rotateKeys(repos.handle, rotating());
 
-    expect(second).toMatchObject({
+    expect(await second).toMatchObject({
       ok: true,
       complete: true,
       rowsResealed: 0,
@@ -90,25 +91,30 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
     expect(sealedSnapshot(sqlite)).toEqual(afterFirst);
   });
 
-  it('stopped after some rows, leaves every value opening with the old or the new key, and a second run completes', () => {
-    const { repos, sqlite, plaintexts } = sealedWithA();
+  it('stopped after some rows, leaves every value opening with the old or the new key, and a second run completes', async () => {
+    const { repos, sqlite, plaintexts } = await sealedWithA();
 
-    const stopped = rotateKeys(repos.handle, rotating(), { stopAfterRows: 2 });
+    const stopped = await rotateKeys(repos.handle, rotating(), { stopAfterRows: 2 });
 
     expect(stopped).toMatchObject({ ok: true, complete: false, rowsResealed: 2 });
     expect(stopped.ok && stopped.remaining).toBeGreaterThan(0);
     expect(keyIdsIn(sealedSnapshot(sqlite))).toEqual(new Set([ID_A, ID_B]));
     expect(openAll(sqlite, rotating())).toEqual(plaintexts);
 
-    const resumed = rotateKeys(repos.handle, rotating());
+    const resumed = await rotateKeys(repos.handle, rotating());
 
-    expect(resumed).toMatchObject({ ok: true, complete: true, rowsResealed: 3, remaining: 0 });
+    expect(await resumed).toMatchObject({
+      ok: true,
+      complete: true,
+      rowsResealed: 3,
+      remaining: 0,
+    });
     expect(keyIdsIn(sealedSnapshot(sqlite))).toEqual(new Set([ID_B]));
     expect(openAll(sqlite, createKeyRing(KEY_B))).toEqual(plaintexts);
   });
 
-  it('reads each row again under the write lock, so a token the bot saved meanwhile is kept', () => {
-    const { repos, sqlite } = sealedWithA();
+  it('reads each row again under the write lock, so a token the bot saved meanwhile is kept', async () => {
+    const { repos, sqlite } = await sealedWithA();
     const bot = createRepos(repos.handle, rotating(), repos.clock);
     const connectionIds = (
       sqlite
@@ -119,12 +125,12 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
     ).map((row) => row.id);
     const last = connectionIds.at(-1)!;
 
-    rotateKeys(repos.handle, rotating(), {
+    await rotateKeys(repos.handle, rotating(), {
       // Between two rows of the run, the bot (already on the new key) saves new tokens
       // for a row the run has read in its page but not reached yet.
-      onProgress: ({ rowsResealed }) => {
+      onProgress: async ({ rowsResealed }) => {
         if (rowsResealed === 1) {
-          bot.connections.markActive(
+          await bot.connections.markActive(
             last,
             authorization({ accessToken: 'saved-meanwhile', refreshToken: 'saved-meanwhile-rt' }),
           );
@@ -132,20 +138,20 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
       },
     });
 
-    const secrets = createRepos(repos.handle, createKeyRing(KEY_B)).connections.readSecrets(last, [
-      'accessToken',
-      'refreshToken',
-    ]);
+    const secrets = await createRepos(repos.handle, createKeyRing(KEY_B)).connections.readSecrets(
+      last,
+      ['accessToken', 'refreshToken'],
+    );
     expect(secrets?.accessToken).toBe('saved-meanwhile');
     expect(secrets?.refreshToken).toBe('saved-meanwhile-rt');
-    expect(keyIdIn(String(rawConnection(repos, last).refresh_token))).toBe(ID_B);
+    expect(keyIdIn(String((await rawConnection(repos, last)).refresh_token))).toBe(ID_B);
   });
 
-  it('reports each re-sealed row to the progress callback, with no secret in it', () => {
-    const { repos, plaintexts } = sealedWithA();
+  it('reports each re-sealed row to the progress callback, with no secret in it', async () => {
+    const { repos, plaintexts } = await sealedWithA();
     const progress: RotationProgress[] = [];
 
-    rotateKeys(repos.handle, rotating(), { onProgress: (p) => progress.push(p) });
+    await rotateKeys(repos.handle, rotating(), { onProgress: (p) => progress.push(p) });
 
     expect(progress.map((p) => p.rowsResealed)).toEqual([1, 2, 3, 4, 5]);
     expect(progress.map((p) => p.table)).toEqual([
@@ -160,16 +166,16 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
     expect(shown).not.toContain('v1.');
   });
 
-  it('refuses, changing nothing, when values are sealed with a key that is neither current nor previous', () => {
-    const { repos, sqlite } = sealedWithA();
-    activeConnection(createRepos(repos.handle, createKeyRing(KEY_C)), {
+  it('refuses, changing nothing, when values are sealed with a key that is neither current nor previous', async () => {
+    const { repos, sqlite } = await sealedWithA();
+    await activeConnection(createRepos(repos.handle, createKeyRing(KEY_C)), {
       nickname: 'Sealed with C',
     });
     const before = sealedSnapshot(sqlite);
 
-    const result = rotateKeys(repos.handle, rotating());
+    const result = await rotateKeys(repos.handle, rotating());
 
-    expect(result).toEqual({
+    expect(await result).toEqual({
       ok: false,
       code: 'key_unknown',
       unknownKeys: [{ keyId: ID_C, values: 3 }],
@@ -178,8 +184,8 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
     expect(sealedSnapshot(sqlite)).toEqual(before);
   });
 
-  it('refuses, changing nothing, when a value was altered, naming where it is', () => {
-    const { repos, sqlite } = sealedWithA();
+  it('refuses, changing nothing, when a value was altered, naming where it is', async () => {
+    const { repos, sqlite } = await sealedWithA();
     const [first, second] = sqlite.prepare('SELECT id, access_token FROM connections').all() as {
       id: string;
       access_token: string | null;
@@ -193,7 +199,7 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
       .run('not a sealed value', first!.id);
     const before = sealedSnapshot(sqlite);
 
-    const result = rotateKeys(repos.handle, rotating());
+    const result = await rotateKeys(repos.handle, rotating());
 
     expect(result).toMatchObject({ ok: false, code: 'seal_invalid', unknownKeys: [] });
     expect(result.ok ? [] : [...result.unreadable].sort()).toEqual(
@@ -202,8 +208,8 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
     expect(sealedSnapshot(sqlite)).toEqual(before);
   });
 
-  it('knows every sealed column the repositories write', () => {
-    const { sqlite } = sealedWithA();
+  it('knows every sealed column the repositories write', async () => {
+    const { sqlite } = await sealedWithA();
     const sealedLooking = new Set<string>();
     const tables = sqlite
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
@@ -227,9 +233,9 @@ describe.each(DATABASE_KINDS)('rotateKeys (%s)', (kind) => {
 describe('rotateKeys in a process killed half way (SIGKILL)', () => {
   it('leaves a database that opens cleanly, every value opening with either key, and a second run completes', async () => {
     const path = join(tempDir(), 'bot.sqlite');
-    const seeded = openTestDatabase('file', path);
-    const plaintexts = seedSealedValues(createRepos(seeded, createKeyRing(KEY_A)));
-    seeded.close();
+    const seeded = openSqliteTestDatabase('file', path);
+    const plaintexts = await seedSealedValues(createRepos(seeded, createKeyRing(KEY_A)));
+    await seeded.close();
 
     const worker = startTsx('test/db/rotateWorker.ts', {
       cwd: tempDir(),
@@ -245,15 +251,20 @@ describe('rotateKeys in a process killed half way (SIGKILL)', () => {
     expect(killed.stdout).not.toContain('finished');
     expect(killed.code).not.toBe(0);
 
-    const reopened = openTestDatabase('file', path);
+    const reopened = openSqliteTestDatabase('file', path);
     expect(reopened.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     const afterKill = sealedSnapshot(reopened.sqlite);
     expect([...afterKill.values()].filter((sealed) => keyIdIn(sealed) === ID_B)).toHaveLength(6);
     expect(openAll(reopened.sqlite, rotating())).toEqual(plaintexts);
 
-    const resumed = rotateKeys(reopened, rotating());
+    const resumed = await rotateKeys(reopened, rotating());
 
-    expect(resumed).toMatchObject({ ok: true, complete: true, rowsResealed: 3, remaining: 0 });
+    expect(await resumed).toMatchObject({
+      ok: true,
+      complete: true,
+      rowsResealed: 3,
+      remaining: 0,
+    });
     expect(openAll(reopened.sqlite, createKeyRing(KEY_B))).toEqual(plaintexts);
   });
 });

@@ -12,7 +12,7 @@ const ring = createKeyRing(Buffer.from(env.KEY ?? '', 'base64'), [
   Buffer.from(env.PREVIOUS_KEY ?? '', 'base64'),
 ]);
 const killAfter = Number(env.KILL_AFTER_ROWS);
-rotateKeys(handle, ring, {
+await rotateKeys(handle, ring, {
   onProgress: ({ rowsResealed }) => {
     if (rowsResealed === killAfter) process.kill(process.pid, 'SIGKILL');
   },

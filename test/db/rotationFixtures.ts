@@ -15,7 +15,7 @@ export type Plaintexts = Map<string, string>;
  * and a pending connection with no secret at all. Every plaintext is distinct and
  * recognizable, and returned by where it is stored.
  */
-export function seedSealedValues(repos: Repos, connectionCount = 3): Plaintexts {
+export async function seedSealedValues(repos: Repos, connectionCount = 3): Promise<Plaintexts> {
   const plaintexts: Plaintexts = new Map();
   for (let n = 1; n <= connectionCount; n++) {
     const secrets = {
@@ -23,12 +23,12 @@ export function seedSealedValues(repos: Repos, connectionCount = 3): Plaintexts 
       accessToken: `plain-access-token-${n}`,
       refreshToken: `plain-refresh-token-${n}`,
     };
-    const { id } = activeConnection(repos, { nickname: `Org ${n}` }, secrets);
+    const { id } = await activeConnection(repos, { nickname: `Org ${n}` }, secrets);
     plaintexts.set(`connections.client_secret:${id}`, secrets.clientSecret);
     plaintexts.set(`connections.access_token:${id}`, secrets.accessToken);
     plaintexts.set(`connections.refresh_token:${id}`, secrets.refreshToken);
     if (n > 2) continue;
-    const { request } = repos.authRequests.create(
+    const { request } = await repos.authRequests.create(
       newAuthRequest(id, repos.clock, {
         purpose: 'reauthorize',
         connectionVersion: 2,
@@ -43,11 +43,11 @@ export function seedSealedValues(repos: Repos, connectionCount = 3): Plaintexts 
       clientSecret: `plain-typed-secret-${n}`,
       expiresAt: repos.clock() + 600_000,
     };
-    repos.authRequests.beginAuthorization(request.id, start);
+    await repos.authRequests.beginAuthorization(request.id, start);
     plaintexts.set(`auth_requests.pkce_verifier:${request.id}`, start.pkceVerifier);
     plaintexts.set(`auth_requests.client_secret:${request.id}`, start.clientSecret);
   }
-  repos.connections.createPending(newConnection({ nickname: 'Not yet authorized' }));
+  await repos.connections.createPending(newConnection({ nickname: 'Not yet authorized' }));
   return plaintexts;
 }
 

@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { getTableName, is, sql } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { afterAll, afterEach, describe, inject } from 'vitest';
 import { createKeyRing, type KeyRing } from '../../src/crypto.ts';
 import { createApiKeysRepo } from '../../src/db/apiKeysRepo.ts';
 import { createAuditRepo } from '../../src/db/auditRepo.ts';
@@ -12,20 +16,36 @@ import {
   type NewConnection,
 } from '../../src/db/connectionsRepo.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
+import { openPostgres } from '../../src/db/openPostgres.ts';
+import * as pgSchema from '../../src/db/schema.pg.ts';
+import type { Store } from '../../src/db/store.ts';
 import type { FlowDeps } from '../../src/flows/deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { OktaOrgs } from '../../src/okta/oktaOrgs.ts';
 
-/** Every database suite runs on both: a real file in WAL mode, and `:memory:`. */
-export const DATABASE_KINDS = ['file', 'memory'] as const;
-export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+export const SQLITE_KINDS = ['file', 'memory'] as const;
+export type SqliteKind = (typeof SQLITE_KINDS)[number];
+export type DatabaseKind = SqliteKind | 'postgres';
+
+const postgresUrl = inject('postgresUrl');
+
+/**
+ * Every store suite runs on each store: a SQLite file in WAL mode, SQLite `:memory:`, and
+ * PostgreSQL when the test server is there (test/postgresSetup.ts says when it is not).
+ */
+export const DATABASE_KINDS: readonly DatabaseKind[] = postgresUrl
+  ? [...SQLITE_KINDS, 'postgres']
+  : SQLITE_KINDS;
+
+/** For suites that need a PostgreSQL server of their own: skipped, with a notice, without one. */
+export const describePostgres = postgresUrl ? describe : describe.skip;
 
 export const KEY_A = Buffer.alloc(32, 0xa1);
 export const KEY_B = Buffer.alloc(32, 0xb2);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /** A fresh folder removed after the test. */
@@ -35,15 +55,67 @@ export function tempDir(): string {
   return dir;
 }
 
-/** Opens a database of `kind` with the real migrations, closed after the test. */
-export function openTestDatabase(kind: DatabaseKind, path?: string): DatabaseHandle {
+/** Opens a SQLite database of `kind` with the real migrations, closed after the test. */
+export function openSqliteTestDatabase(kind: SqliteKind, path?: string): DatabaseHandle {
   const handle = openDatabase(
     kind === 'memory' ? ':memory:' : (path ?? join(tempDir(), 'test.sqlite')),
   );
-  cleanups.push(() => {
-    if (handle.sqlite.open) handle.close();
-  });
+  cleanups.push(() => handle.close());
   return handle;
+}
+
+/**
+ * Opens a store of `kind` with the real migrations, empty, closed after the test. Two
+ * opens with the same `shared` name within a test reach the same database, as two
+ * processes would (for SQLite `shared` is the file's path).
+ */
+export async function openTestDatabase(kind: DatabaseKind, shared?: string): Promise<Store> {
+  if (kind !== 'postgres') return openSqliteTestDatabase(kind, shared);
+  const url = await ownPostgresDatabase();
+  const store = await openPostgres(url, { poolSize: 4 });
+  cleanups.push(() => store.close());
+  if (shared === undefined || !sharedSeen.has(shared)) {
+    if (shared !== undefined) sharedSeen.add(shared);
+    await store.run(sql.raw(`TRUNCATE TABLE ${PG_TABLES.join(', ')} RESTART IDENTITY CASCADE`));
+  }
+  return store;
+}
+
+const sharedSeen = new Set<string>();
+afterEach(() => sharedSeen.clear());
+
+const PG_TABLES = Object.values(pgSchema)
+  .filter((value) => is(value, PgTable))
+  .map((table) => `"${getTableName(table as PgTable)}"`);
+
+let ownDatabase: Promise<string> | undefined;
+
+/** A database of this test file's own, created once and dropped after the file. */
+function ownPostgresDatabase(): Promise<string> {
+  ownDatabase ??= (async () => {
+    const name = `okta_connect_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  })();
+  return ownDatabase;
+}
+
+afterAll(async () => {
+  if (!ownDatabase) return;
+  const name = new URL(await ownDatabase).pathname.slice(1);
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+});
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A clock the test moves by hand. */
@@ -57,7 +129,7 @@ export function manualClock(start = 1_700_000_000_000) {
 }
 
 export function createRepos(
-  handle: DatabaseHandle,
+  handle: Store,
   ring: KeyRing = createKeyRing(KEY_A),
   clock = manualClock(),
 ) {
@@ -65,10 +137,10 @@ export function createRepos(
     handle,
     ring,
     clock,
-    connections: createConnectionsRepo(handle.db, ring, clock),
-    authRequests: createAuthRequestsRepo(handle.db, ring, clock),
-    audit: createAuditRepo(handle.db, clock),
-    apiKeys: createApiKeysRepo(handle.db, clock),
+    connections: createConnectionsRepo(handle, ring, clock),
+    authRequests: createAuthRequestsRepo(handle, ring, clock),
+    audit: createAuditRepo(handle, clock),
+    apiKeys: createApiKeysRepo(handle, clock),
   };
 }
 
@@ -149,22 +221,23 @@ export function flowDeps(repos: Repos): FlowDeps {
 }
 
 /** A connection taken through create and a successful authorization. */
-export function activeConnection(
+export async function activeConnection(
   repos: Repos,
   connection: Partial<NewConnection> = {},
   auth: Partial<Authorization> = {},
 ) {
-  const created = repos.connections.createPending(newConnection(connection));
+  const created = await repos.connections.createPending(newConnection(connection));
   if (!created.ok) throw new Error(`create failed: ${created.code}`);
-  const activated = repos.connections.markActive(created.connection.id, authorization(auth));
+  const activated = await repos.connections.markActive(created.connection.id, authorization(auth));
   if (!activated.ok) throw new Error(`activate failed: ${activated.code}`);
   return activated.connection;
 }
 
-/** A connection's row as stored, sealed columns included. */
-export function rawConnection(repos: Repos, id: string): Record<string, unknown> {
-  return repos.handle.sqlite.prepare('SELECT * FROM connections WHERE id = ?').get(id) as Record<
-    string,
-    unknown
-  >;
+/** A connection's row as stored, sealed columns included (column names as in the table). */
+export async function rawConnection(repos: Repos, id: string): Promise<Record<string, unknown>> {
+  const [row] = await repos.handle.all<Record<string, unknown>>(
+    sql`SELECT * FROM connections WHERE id = ${id}`,
+  );
+  if (!row) throw new Error(`no connection ${id}`);
+  return row;
 }

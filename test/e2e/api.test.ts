@@ -77,9 +77,9 @@ async function world(options: { grantedScopes?: string[] } = {}): Promise<World>
 }
 
 /** A connection with the same nickname in another Slack team, straight into the store. */
-function seedOtherTeam(h: Harness): Connection {
+async function seedOtherTeam(h: Harness): Promise<Connection> {
   const { connections } = h.bot.flows;
-  const created = connections.createPending({
+  const created = await connections.createPending({
     teamId: OTHER_TEAM,
     nickname: 'acme-prod',
     orgKind: 'other',
@@ -90,7 +90,7 @@ function seedOtherTeam(h: Harness): Connection {
     createdBy: 'UOTHER',
   });
   if (!created.ok) throw new Error(created.code);
-  const active = connections.markActive(created.connection.id, {
+  const active = await connections.markActive(created.connection.id, {
     grantedScopes: ['okta.users.read'],
     accessToken: 'seeded-other-team-access',
     refreshToken: null,
@@ -103,8 +103,8 @@ function seedOtherTeam(h: Harness): Connection {
   return active.connection;
 }
 
-function secretsOf(h: Harness, connection: Connection) {
-  const secrets = h.bot.flows.connections.readSecrets(connection.id, [
+async function secretsOf(h: Harness, connection: Connection) {
+  const secrets = await h.bot.flows.connections.readSecrets(connection.id, [
     'accessToken',
     'refreshToken',
     'clientSecret',
@@ -114,8 +114,8 @@ function secretsOf(h: Harness, connection: Connection) {
   );
 }
 
-const storedAccessToken = (h: Harness, connection: Connection) =>
-  h.bot.flows.connections.readSecrets(connection.id, ['accessToken'])?.accessToken;
+const storedAccessToken = async (h: Harness, connection: Connection) =>
+  await (await h.bot.flows.connections.readSecrets(connection.id, ['accessToken']))?.accessToken;
 
 const alertsIn = (h: Harness) => h.slack.messagesTo('CALERTS');
 
@@ -188,7 +188,7 @@ describe('connection API: metadata', () => {
       scopes: { granted: expect.arrayContaining(['okta.users.read']) },
       access_expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
-    const secrets = secretsOf(h, connection);
+    const secrets = await secretsOf(h, connection);
     expect(secrets).toHaveLength(3);
     for (const secret of [...secrets, CLIENT_SECRET]) {
       expect(listText).not.toContain(secret);
@@ -203,7 +203,7 @@ describe('connection API: metadata', () => {
 
   it('keeps a team key to its team and asks an all-teams key to name the team', async () => {
     const { h, call, connection } = await world();
-    const other = seedOtherTeam(h);
+    const other = await seedOtherTeam(h);
     const teamId = h.slack.identity.teamId;
 
     const teamList = await jsonOf<ListAnswer>(await call('/api/connections', { key: TEAM_KEY }));
@@ -255,7 +255,7 @@ describe('connection API: token endpoint', () => {
 
   it('refreshes first when the token expires within ten minutes', async () => {
     const { h, call, clock, connection } = await world();
-    const before = storedAccessToken(h, connection);
+    const before = await storedAccessToken(h, connection);
     const refreshesBefore = h.okta.countRequests('/oauth2/v1/token', 200);
     clock.advance(FIFTY_FIVE_MINUTES);
 
@@ -287,9 +287,9 @@ describe('connection API: token endpoint', () => {
   it('answers 503 busy when another refresher keeps the lease', async () => {
     const { h, call, clock, connection } = await world();
     clock.advance(FIFTY_FIVE_MINUTES);
-    expect(h.bot.flows.connections.tryTakeLease(connection.id, 'elsewhere', clock.now())).toBe(
-      true,
-    );
+    expect(
+      await h.bot.flows.connections.tryTakeLease(connection.id, 'elsewhere', clock.now()),
+    ).toBe(true);
 
     const answer = await call('/api/connections/acme-prod/token', { method: 'POST' });
 
@@ -312,7 +312,7 @@ describe('connection API: token endpoint', () => {
       status: 'needs_reauth',
       reason: 'invalid_grant',
     });
-    expect(connectionNamed(h, 'acme-prod').status).toBe('needs_reauth');
+    expect((await connectionNamed(h, 'acme-prod')).status).toBe('needs_reauth');
     await eventually(() => alertsIn(h).length > alertsBefore, 'the alert');
     const alert = alertsIn(h).at(-1);
     expect(textOf(alert ?? {})).toContain('needs reauthorization');
@@ -333,7 +333,7 @@ describe('connection API: token endpoint', () => {
     expect(answer.status).toBe(503);
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await answer.json()).toMatchObject({ error: 'okta_unavailable' });
-    expect(connectionNamed(h, 'acme-prod')).toMatchObject({
+    expect(await connectionNamed(h, 'acme-prod')).toMatchObject({
       status: 'active',
       failureCount: 1,
       lastError: expect.stringContaining('503'),
@@ -379,7 +379,7 @@ describe('connection API: Okta proxy', () => {
         fix: 'Grant it on the app’s Okta API Scopes tab, then reauthorize.',
       });
     }
-    expect(connectionNamed(h, 'acme-prod')).toMatchObject({
+    expect(await connectionNamed(h, 'acme-prod')).toMatchObject({
       status: 'active',
       attention: { code: 'insufficient_scope', scope: 'okta.logs.read' },
     });

@@ -90,7 +90,7 @@ describe('managed API keys, end to end through Slack and HTTP', () => {
     const stored = await h.bot.flows.apiKeys.findByName(h.slack.identity.teamId, 'logs-reader');
     expect(stored?.lastUsedAt).not.toBeNull();
     expect(stored?.lastUsedIp).toMatch(/127\.0\.0\.1/);
-    const trail = h.bot.flows.audit.list(h.slack.identity.teamId, { limit: 20 });
+    const trail = await h.bot.flows.audit.list(h.slack.identity.teamId, { limit: 20 });
     const refusals = trail.filter(
       (e) => e.actor === `api:${record.id}` && e.details.refused === 'key_not_allowed',
     );
@@ -135,7 +135,7 @@ describe('managed API keys, end to end through Slack and HTTP', () => {
     expect(textOf(answer)).toContain('revoked');
     const refused = await errorOf(await call(key, ''));
     expect(refused).toMatchObject({ status: 401, body: { error: 'key_revoked' } });
-    const trail = h.bot.flows.audit.list(h.slack.identity.teamId, { limit: 10 });
+    const trail = await h.bot.flows.audit.list(h.slack.identity.teamId, { limit: 10 });
     expect(trail.find((e) => e.action === 'api_key.revoked')?.details).toMatchObject({
       keyName: 'short-lived',
     });

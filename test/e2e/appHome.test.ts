@@ -66,9 +66,9 @@ const GROUPS = [
 type Wanted = 'needs_reauth' | 'attention' | 'failed' | 'pending' | 'active';
 
 /** A connection in the wanted state, straight through the repository (no Okta involved). */
-function makeConnection(h: Harness, nickname: string, wanted: Wanted): Connection {
+async function makeConnection(h: Harness, nickname: string, wanted: Wanted): Promise<Connection> {
   const repo = h.bot.flows.connections;
-  const created = repo.createPending({
+  const created = await repo.createPending({
     teamId: h.slack.identity.teamId,
     nickname,
     orgKind: 'other',
@@ -83,11 +83,15 @@ function makeConnection(h: Harness, nickname: string, wanted: Wanted): Connectio
   const { id } = created.connection;
   if (wanted === 'pending') return created.connection;
   if (wanted === 'failed') {
-    const failed = repo.markFailed(id, 'consent_required', 'Okta granted none of the scopes.');
+    const failed = await repo.markFailed(
+      id,
+      'consent_required',
+      'Okta granted none of the scopes.',
+    );
     if (!failed.ok) throw new Error('could not mark failed');
     return failed.connection;
   }
-  const active = repo.markActive(id, {
+  const active = await repo.markActive(id, {
     grantedScopes: ['openid', 'offline_access', 'okta.users.read'],
     accessToken: `access-${nickname}`,
     refreshToken: `refresh-${nickname}`,
@@ -98,12 +102,16 @@ function makeConnection(h: Harness, nickname: string, wanted: Wanted): Connectio
   });
   if (!active.ok) throw new Error('could not activate');
   if (wanted === 'needs_reauth') {
-    const stale = repo.markNeedsReauth(id, 'invalid_grant', 'Okta refused the refresh token.');
+    const stale = await repo.markNeedsReauth(
+      id,
+      'invalid_grant',
+      'Okta refused the refresh token.',
+    );
     if (!stale.ok) throw new Error('could not mark needs_reauth');
     return stale.connection;
   }
   if (wanted === 'attention') {
-    const marked = repo.setAttention(id, {
+    const marked = await repo.setAttention(id, {
       code: 'insufficient_scope',
       text: 'Okta answered Insufficient Scope.',
       scope: 'okta.logs.read',
@@ -119,7 +127,7 @@ describe('the App Home tab', () => {
 
   it('shows someone who may not manage connections a short refusal, and no connection', async () => {
     const h = harness();
-    makeConnection(h, 'secret-org', 'active');
+    await makeConnection(h, 'secret-org', 'active');
 
     const home = await openHome(h, h.user('UPLAIN'), 'UPLAIN');
 
@@ -131,13 +139,13 @@ describe('the App Home tab', () => {
   it('groups the connections by status, needing attention first, each with its facts and buttons', async () => {
     const h = harness();
     const made = {
-      active: makeConnection(h, 'a-active', 'active'),
-      pending: makeConnection(h, 'b-pending', 'pending'),
-      failed: makeConnection(h, 'c-failed', 'failed'),
-      attention: makeConnection(h, 'd-attention', 'attention'),
-      stale: makeConnection(h, 'e-stale', 'needs_reauth'),
+      active: await makeConnection(h, 'a-active', 'active'),
+      pending: await makeConnection(h, 'b-pending', 'pending'),
+      failed: await makeConnection(h, 'c-failed', 'failed'),
+      attention: await makeConnection(h, 'd-attention', 'attention'),
+      stale: await makeConnection(h, 'e-stale', 'needs_reauth'),
     };
-    h.bot.flows.connections.recordFailure(made.active.id, 'Okta could not be reached');
+    await h.bot.flows.connections.recordFailure(made.active.id, 'Okta could not be reached');
 
     const home = await openHome(h);
 
@@ -213,7 +221,9 @@ describe('the App Home tab', () => {
 
     const after = await republished(h, published);
     expect(textOf(after)).not.toContain('home-delete-0');
-    expect(h.bot.flows.connections.findById(h.slack.identity.teamId, connection.id)).toBeNull();
+    expect(
+      await h.bot.flows.connections.findById(h.slack.identity.teamId, connection.id),
+    ).toBeNull();
   });
 });
 
@@ -221,13 +231,13 @@ describe('the App Home tab', () => {
  * 250 connections whose names do not sort by status: 40 need reauthorization, 10 need
  * attention, 10 failed, 50 are pending and 140 active, 13 pages of 20.
  */
-function make250(h: Harness): void {
-  if (h.bot.flows.connections.countByTeam(h.slack.identity.teamId) > 0) return;
+async function make250(h: Harness): Promise<void> {
+  if ((await h.bot.flows.connections.countByTeam(h.slack.identity.teamId)) > 0) return;
   const states: Wanted[] = ['active', 'active', 'needs_reauth', 'active', 'pending'];
   for (let i = 0; i < 250; i += 1) {
     const wanted =
       i % 25 === 7 ? 'attention' : i % 25 === 11 ? 'failed' : (states[i % 5] as Wanted);
-    makeConnection(h, `org-${String(249 - i).padStart(3, '0')}`, wanted);
+    await makeConnection(h, `org-${String(249 - i).padStart(3, '0')}`, wanted);
   }
 }
 
@@ -236,7 +246,7 @@ describe('the App Home tab of a workspace with 250 connections', () => {
 
   it('stays within 100 blocks by paging, every connection on exactly one page, in group order', async () => {
     const h = harness();
-    make250(h);
+    await make250(h);
 
     let home = await openHome(h);
     const seen: string[] = [];
@@ -264,12 +274,15 @@ describe('the App Home tab of a workspace with 250 connections', () => {
 
   it('keeps the page a viewer is on when it republishes after a change', async () => {
     const h = harness();
-    make250(h);
+    await make250(h);
     await openHome(h);
     const page2 = await turnPage(h, 'home_page_next');
     expect(textOf(page2)).toContain('Page 2 of 13');
     const [shown] = nicknamesOn(page2);
-    const connection = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, shown ?? '');
+    const connection = await h.bot.flows.connections.findByNickname(
+      h.slack.identity.teamId,
+      shown ?? '',
+    );
     if (!connection) throw new Error(`no connection ${shown}`);
     const published = h.slack.callCount('views.publish');
     const dms = dmCount(h);

@@ -24,7 +24,10 @@ describe('creating a connection end to end', () => {
     });
     expect(last.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'connect_done' } });
 
-    const pending = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'ACME-PROD');
+    const pending = await h.bot.flows.connections.findByNickname(
+      h.slack.identity.teamId,
+      'ACME-PROD',
+    );
     expect(pending).toMatchObject({ status: 'pending', domain: ORG });
     const dm = await lastDm(h, ADMIN, 1);
     const link = linkIn(dm);
@@ -37,7 +40,10 @@ describe('creating a connection end to end', () => {
     expect(callback.status).toBe(200);
     expect(callback.body).toContain('acme-prod');
 
-    const active = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'acme-prod');
+    const active = await h.bot.flows.connections.findByNickname(
+      h.slack.identity.teamId,
+      'acme-prod',
+    );
     expect(active).toMatchObject({
       status: 'active',
       authorizedLogin: 'ada@acme.example',

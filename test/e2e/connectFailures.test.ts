@@ -41,7 +41,7 @@ describe('Okta refusing the sign-in', () => {
     expect(callback.status).toBe(400);
     expect(headingOf(callback)).toContain('Okta refused a scope');
     expect(callback.body).toContain('okta.madeUp.read');
-    expect(connectionNamed(h, 'made-up-scope')).toMatchObject({
+    expect(await connectionNamed(h, 'made-up-scope')).toMatchObject({
       status: 'failed',
       statusCode: 'invalid_scope',
     });
@@ -64,7 +64,7 @@ describe('Okta refusing the sign-in', () => {
     expect(callback.status).toBe(400);
     expect(callback.body).toContain('consent_required');
     expect(callback.body).toContain('Okta API Scopes');
-    expect(connectionNamed(h, 'nothing-granted')).toMatchObject({
+    expect(await connectionNamed(h, 'nothing-granted')).toMatchObject({
       status: 'failed',
       statusCode: 'consent_required',
     });
@@ -96,7 +96,7 @@ describe('Okta refusing the sign-in', () => {
     expect(headingOf(notAssigned.callback)).toContain('not assigned to the Okta app');
     expect(notAssigned.callback.body).toContain('Assignments tab');
     expect(notAssignedDm).toContain('Assignments tab');
-    expect(connectionNamed(h, 'bob-unassigned')).toMatchObject({
+    expect(await connectionNamed(h, 'bob-unassigned')).toMatchObject({
       status: 'failed',
       statusCode: 'user_not_assigned',
     });
@@ -105,7 +105,7 @@ describe('Okta refusing the sign-in', () => {
     expect(headingOf(cancel.callback)).toContain('cancelled at Okta');
     expect(cancel.callback.body).toContain('/okta-connect reauth ada-cancelled');
     expect(cancelDm).toContain('cancelled at Okta');
-    expect(connectionNamed(h, 'ada-cancelled')).toMatchObject({
+    expect(await connectionNamed(h, 'ada-cancelled')).toMatchObject({
       status: 'failed',
       statusCode: 'cancelled',
     });
@@ -125,7 +125,7 @@ describe('Okta refusing the sign-in', () => {
 
       expect(callback.status).toBe(400);
       expect(headingOf(callback)).toContain('Okta refused the client secret');
-      expect(connectionNamed(h, 'wrong-secret')).toMatchObject({
+      expect(await connectionNamed(h, 'wrong-secret')).toMatchObject({
         status: 'pending',
         statusCode: null,
       });
@@ -142,7 +142,7 @@ describe('Okta refusing the sign-in', () => {
       const again = await authorizeInBrowser(h, retry, { browser, secret: rotated });
 
       expect(again.callback.status).toBe(200);
-      expect(connectionNamed(h, 'wrong-secret')).toMatchObject({
+      expect(await connectionNamed(h, 'wrong-secret')).toMatchObject({
         id: connection.id,
         status: 'active',
         hasClientSecret: true,
@@ -173,7 +173,7 @@ describe('links and sign-ins that cannot be used', () => {
       expect(headingOf(page)).toContain('This link has expired');
       expect(posted.status).toBe(410);
       expect(headingOf(posted)).toContain('This link has expired');
-      expect(connectionNamed(h, 'expired-link')).toMatchObject({
+      expect(await connectionNamed(h, 'expired-link')).toMatchObject({
         id: connection.id,
         status: 'pending',
       });
@@ -194,7 +194,7 @@ describe('links and sign-ins that cannot be used', () => {
     expect(headingOf(again)).toContain('This link was already used');
     expect(visit.status).toBe(410);
     expect(headingOf(visit)).toContain('This link was already used');
-    expect(connectionNamed(h, 'used-link').status).toBe('pending');
+    expect((await connectionNamed(h, 'used-link')).status).toBe('pending');
   });
 
   it('refuses a sign-in that comes back after the state expired and changes nothing', async () => {
@@ -209,7 +209,7 @@ describe('links and sign-ins that cannot be used', () => {
       expect(callback.status).toBe(410);
       expect(headingOf(callback)).toContain('This sign-in took too long');
       expect(textOf(await dmAbout(h, before, 'slow-sign-in'))).toContain('took too long');
-      expect(connectionNamed(h, 'slow-sign-in')).toMatchObject({
+      expect(await connectionNamed(h, 'slow-sign-in')).toMatchObject({
         id: connection.id,
         status: 'pending',
         statusCode: null,
@@ -228,34 +228,34 @@ describe('links and sign-ins that cannot be used', () => {
     const first = await browser.get(callbackUrl);
     expect(first.status).toBe(200);
     await dmAbout(h, before, 'replayed is connected');
-    const active = connectionNamed(h, 'replayed');
-    const tokens = h.bot.flows.connections.readSecrets(active.id, ['accessToken']);
+    const active = await connectionNamed(h, 'replayed');
+    const tokens = await h.bot.flows.connections.readSecrets(active.id, ['accessToken']);
 
     const replay = await browser.get(callbackUrl);
 
     expect(replay.status).toBe(410);
     expect(headingOf(replay)).toContain('already completed');
-    expect(connectionNamed(h, 'replayed')).toEqual(active);
-    expect(h.bot.flows.connections.readSecrets(active.id, ['accessToken'])?.accessToken).toBe(
-      tokens?.accessToken,
-    );
+    expect(await connectionNamed(h, 'replayed')).toEqual(active);
     expect(
-      h.bot.flows.audit
-        .list(h.slack.identity.teamId, { connectionId: active.id })
-        .map((event) => [event.action, event.details.reason]),
+      await (await h.bot.flows.connections.readSecrets(active.id, ['accessToken']))?.accessToken,
+    ).toBe(tokens?.accessToken);
+    expect(
+      (await h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: active.id })).map(
+        (event) => [event.action, event.details.reason],
+      ),
     ).toContainEqual(['callback.refused', 'state_used']);
     expect(dmCount(h)).toBe(before + 1);
   });
 
   it('refuses a callback without state, and audits it when it carries a code', async () => {
     const h = harness();
-    const before = h.bot.flows.audit.list('unknown').length;
+    const before = await (await h.bot.flows.audit.list('unknown')).length;
 
     const page = await new HttpBrowser().get(`${h.publicUrl}/oauth/okta/callback?code=abc123`);
 
     expect(page.status).toBe(400);
     expect(headingOf(page)).toContain('This sign-in cannot be finished');
-    const events = h.bot.flows.audit.list('unknown');
+    const events = await h.bot.flows.audit.list('unknown');
     expect(events).toHaveLength(before + 1);
     expect(events[0]).toMatchObject({
       action: 'callback.refused',
@@ -265,7 +265,7 @@ describe('links and sign-ins that cannot be used', () => {
 
   it('refuses and audits a forged state', async () => {
     const h = harness();
-    const before = h.bot.flows.audit.list('unknown').length;
+    const before = await (await h.bot.flows.audit.list('unknown')).length;
 
     const page = await new HttpBrowser().get(
       `${h.publicUrl}/oauth/okta/callback?code=abc123&state=forged-state-0123456789`,
@@ -273,7 +273,7 @@ describe('links and sign-ins that cannot be used', () => {
 
     expect(page.status).toBe(400);
     expect(headingOf(page)).toContain('was not started by the bot');
-    const events = h.bot.flows.audit.list('unknown');
+    const events = await h.bot.flows.audit.list('unknown');
     expect(events).toHaveLength(before + 1);
     expect(events[0]).toMatchObject({
       action: 'callback.refused',
@@ -291,9 +291,11 @@ describe('links and sign-ins that cannot be used', () => {
 
     expect(elsewhere.status).toBe(403);
     expect(headingOf(elsewhere)).toContain('started in another browser');
-    expect(connectionNamed(h, 'other-browser').status).toBe('pending');
+    expect((await connectionNamed(h, 'other-browser')).status).toBe('pending');
     expect(
-      h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: connection.id })[0],
+      await (
+        await h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: connection.id })
+      )[0],
     ).toMatchObject({
       action: 'callback.refused',
       actor: ADMIN,
@@ -303,7 +305,7 @@ describe('links and sign-ins that cannot be used', () => {
     const right = await browser.get(callbackUrl);
 
     expect(right.status).toBe(200);
-    expect(connectionNamed(h, 'other-browser').status).toBe('active');
+    expect((await connectionNamed(h, 'other-browser')).status).toBe('active');
   });
 });
 
@@ -332,7 +334,10 @@ describe('Okta failing at the token endpoint', () => {
       expect(callback.status).toBeGreaterThanOrEqual(502);
       expect(headingOf(callback)).toContain(title);
       expect(callback.body).toContain('Nothing was changed');
-      expect(connectionNamed(h, nickname)).toMatchObject({ status: 'pending', statusCode: null });
+      expect(await connectionNamed(h, nickname)).toMatchObject({
+        status: 'pending',
+        statusCode: null,
+      });
       expect(storedRow(h, connection.id).sealed.accessToken).toBe(false);
       const dm = await dmAbout(h, before, title);
       const retry = linkIn(dm);
@@ -341,7 +346,10 @@ describe('Okta failing at the token endpoint', () => {
       const again = await authorizeInBrowser(h, retry);
 
       expect(again.callback.status).toBe(200);
-      expect(connectionNamed(h, nickname)).toMatchObject({ id: connection.id, status: 'active' });
+      expect(await connectionNamed(h, nickname)).toMatchObject({
+        id: connection.id,
+        status: 'active',
+      });
       await dmAbout(h, before, `${nickname} is connected`);
     },
   );
@@ -362,14 +370,14 @@ describe('Okta down when the setup form is posted', () => {
       expect(refused.status).toBe(502);
       expect(refused.body).toContain('Okta is having trouble');
       expect(refused.body).toContain('name="client_secret"');
-      expect(connectionNamed(h, 'discovery-down').status).toBe('pending');
+      expect((await connectionNamed(h, 'discovery-down')).status).toBe('pending');
 
       h.okta.clearFaults();
       const before = dmCount(h);
       const { callback } = await authorizeInBrowser(h, link, { browser });
 
       expect(callback.status).toBe(200);
-      expect(connectionNamed(h, 'discovery-down').status).toBe('active');
+      expect((await connectionNamed(h, 'discovery-down')).status).toBe('active');
       await dmAbout(h, before, 'discovery-down is connected');
     });
   });
@@ -391,7 +399,7 @@ describe('answers from Okta that do not pass the checks', () => {
 
       expect(callback.status).toBe(502);
       expect(headingOf(callback)).toContain('did not pass the bot’s checks');
-      expect(connectionNamed(h, nickname)).toMatchObject({
+      expect(await connectionNamed(h, nickname)).toMatchObject({
         status: 'failed',
         statusCode: 'okta_bad_response',
         hasRefreshToken: false,
@@ -415,14 +423,14 @@ describe('warnings on a connection that works', () => {
     const { callback } = await authorizeInBrowser(h, link);
     expect(callback.status).toBe(200);
     const dm = textOf(await dmAbout(h, before, `${nickname} is connected`));
-    return { page: callback.body, dm, connection: connectionNamed(h, nickname) };
+    return { page: callback.body, dm, connection: await connectionNamed(h, nickname) };
   }
 
   it('warns that there is no refresh token when the app lacks the Refresh Token grant type', async () => {
     await withHarness({ grantTypes: ['authorization_code'] }, async (h) => {
       const { page, dm, connection } = await connectWithDefaults(h, 'no-refresh');
 
-      expect(connection).toMatchObject({ status: 'active', hasRefreshToken: false });
+      expect(await connection).toMatchObject({ status: 'active', hasRefreshToken: false });
       for (const text of [page, dm]) {
         expect(text).toContain('No refresh token');
         expect(text).toContain('Refresh Token grant type');
@@ -463,7 +471,7 @@ describe('warnings on a connection that works', () => {
       h.okta.injectFault('/api/v1/users/*', { kind: 'status', status: 503 });
       const { page, dm, connection } = await connectWithDefaults(h, 'roles-down');
 
-      expect(connection).toMatchObject({ status: 'active', hasRefreshToken: true });
+      expect(await connection).toMatchObject({ status: 'active', hasRefreshToken: true });
       expect(connection.grantedScopes).toContain('okta.roles.read');
       for (const text of [page, dm]) expect(text).toContain('could not check the admin role');
     });

@@ -36,8 +36,11 @@ export async function dmAbout(
   throw new Error(`no DM to ${userId} about ${about} after the first ${before}`);
 }
 
-export function connectionNamed(h: Harness, nickname: string): Connection {
-  const connection = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, nickname);
+export async function connectionNamed(h: Harness, nickname: string): Promise<Connection> {
+  const connection = await h.bot.flows.connections.findByNickname(
+    h.slack.identity.teamId,
+    nickname,
+  );
   if (!connection) throw new Error(`no connection named ${nickname}`);
   return connection;
 }
@@ -70,7 +73,7 @@ export async function requestSetupLink(
   const last = await runWizard(h, answers);
   expect(last.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'connect_done' } });
   const dm = await dmAbout(h, before, `Finish connecting ${answers.nickname}`);
-  return { link: linkIn(dm), connection: connectionNamed(h, answers.nickname), dm };
+  return { link: linkIn(dm), connection: await connectionNamed(h, answers.nickname), dm };
 }
 
 /** A connection taken all the way to `active`, as the admin would. */
@@ -83,7 +86,7 @@ export async function connectActive(
   const { callback } = await authorizeInBrowser(h, link);
   expect(callback.status).toBe(200);
   await dmAbout(h, before, `${answers.nickname} is connected`);
-  const connection = connectionNamed(h, answers.nickname);
+  const connection = await connectionNamed(h, answers.nickname);
   expect(connection.status).toBe('active');
   return connection;
 }

@@ -154,7 +154,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     user,
     async close() {
       await bot.stop();
-      database.close();
+      await database.close();
       await slack.close();
       await okta.close();
       if (!options.databasePath) rmSync(dir, { recursive: true, force: true });

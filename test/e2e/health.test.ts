@@ -55,7 +55,10 @@ describe('the health sweep', () => {
     advance(h, clock, 51 * MINUTE);
     const report = await sweep();
     expect(report).toMatchObject({ refreshed: 1, failed: 0, needsReauth: 0 });
-    const after = h.bot.flows.connections.findById(h.slack.identity.teamId, connection?.id ?? '');
+    const after = await h.bot.flows.connections.findById(
+      h.slack.identity.teamId,
+      connection?.id ?? '',
+    );
     expect(after?.accessExpiresAt).toBeGreaterThan(clock() + 50 * MINUTE);
     expect(after?.status).toBe('active');
   });
@@ -74,10 +77,12 @@ describe('the health sweep', () => {
     });
     const [connection] = await seedActiveConnections(h, 1, { now: clock() });
     const id = connection?.id ?? '';
-    const before = h.bot.flows.connections.readSecrets(id, ['refreshToken'])?.refreshToken ?? '';
+    const before =
+      (await (await h.bot.flows.connections.readSecrets(id, ['refreshToken']))?.refreshToken) ?? '';
     advance(h, clock, 55 * MINUTE);
     expect(await sweep()).toMatchObject({ refreshed: 1, rotated: 1 });
-    const after = h.bot.flows.connections.readSecrets(id, ['refreshToken'])?.refreshToken ?? '';
+    const after =
+      (await (await h.bot.flows.connections.readSecrets(id, ['refreshToken']))?.refreshToken) ?? '';
     expect(after).not.toBe(before);
     expect(h.okta.tokenStatus(before)).toBe('rotated');
     advance(h, clock, 55 * MINUTE);
@@ -88,10 +93,13 @@ describe('the health sweep', () => {
     const { h, clock, sweep } = await start();
     const [connection] = await seedActiveConnections(h, 1, { now: clock() });
     const id = connection?.id ?? '';
-    const before = h.bot.flows.connections.readSecrets(id, ['refreshToken'])?.refreshToken;
+    const before = await (await h.bot.flows.connections.readSecrets(id, ['refreshToken']))
+      ?.refreshToken;
     advance(h, clock, 55 * MINUTE);
     expect(await sweep()).toMatchObject({ refreshed: 1, rotated: 0 });
-    expect(h.bot.flows.connections.readSecrets(id, ['refreshToken'])?.refreshToken).toBe(before);
+    expect(
+      await (await h.bot.flows.connections.readSecrets(id, ['refreshToken']))?.refreshToken,
+    ).toBe(before);
   });
 
   it('retries 5xx, dropped connections and 429 without changing the status', async () => {
@@ -105,7 +113,8 @@ describe('the health sweep', () => {
     expect(sleeps).toHaveLength(2);
     expect(sleeps[1]).toBeGreaterThan(sleeps[0] ?? 0);
     expect(
-      h.bot.flows.connections.findById(h.slack.identity.teamId, connection?.id ?? '')?.status,
+      await (await h.bot.flows.connections.findById(h.slack.identity.teamId, connection?.id ?? ''))
+        ?.status,
     ).toBe('active');
   });
 
@@ -118,7 +127,10 @@ describe('the health sweep', () => {
     const firstFailure = clock();
     advance(h, clock, 5 * MINUTE);
     expect(await sweep()).toMatchObject({ failed: 1 });
-    const after = h.bot.flows.connections.findById(h.slack.identity.teamId, connection?.id ?? '');
+    const after = await h.bot.flows.connections.findById(
+      h.slack.identity.teamId,
+      connection?.id ?? '',
+    );
     expect(after).toMatchObject({
       status: 'active',
       failureCount: 2,
@@ -175,7 +187,10 @@ describe('reauthorization alerts', () => {
     advance(h, clock, 55 * MINUTE);
     const report = await h.bot.health.runNow();
     expect(report).toMatchObject({ needsReauth: 1 });
-    const after = h.bot.flows.connections.findById(h.slack.identity.teamId, connection?.id ?? '');
+    const after = await h.bot.flows.connections.findById(
+      h.slack.identity.teamId,
+      connection?.id ?? '',
+    );
     expect(after).toMatchObject({ status: 'needs_reauth', statusCode: 'invalid_grant' });
     const alerts = h.slack.messagesTo('CALERTS');
     expect(alerts).toHaveLength(1);
@@ -191,7 +206,7 @@ describe('reauthorization alerts', () => {
     h.okta.revokeTokens({ clientId: '0oa1e2eClient' });
     advance(h, clock, 55 * MINUTE);
     await h.bot.health.runNow();
-    const broken = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'seed-0');
+    const broken = await h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'seed-0');
     if (!broken) throw new Error('missing');
     await raiseAlert(h.bot.flows, h.bot.alerts, broken, {
       kind: 'needs_reauth',
@@ -217,7 +232,7 @@ describe('reauthorization alerts', () => {
     const link = linkIn(await lastDm(h, ADMIN, 1));
     const { callback } = await authorizeInBrowser(h, link);
     expect(callback.status).toBe(200);
-    const after = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'seed-0');
+    const after = await h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'seed-0');
     expect(after?.status).toBe('active');
     for (let i = 0; i < 100 && h.slack.messagesTo('CALERTS').length < 2; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -94,7 +94,7 @@ describe('listing more connections than one message holds', () => {
   it('pages past 15 connections with a Next button, and back with Previous', async () => {
     const h = harness();
     for (let i = 1; i <= 20; i += 1) {
-      h.bot.flows.connections.createPending({
+      await h.bot.flows.connections.createPending({
         teamId: h.slack.identity.teamId,
         nickname: `org-${String(i).padStart(2, '0')}`,
         orgKind: 'other',
@@ -145,7 +145,7 @@ describe('reauthorizing and editing scopes', () => {
       scopeMode: 'custom',
       pick: ['okta.users.read', 'okta.groups.read'],
     });
-    const oldTokens = h.bot.flows.connections.readSecrets(before.id, ['accessToken']);
+    const oldTokens = await h.bot.flows.connections.readSecrets(before.id, ['accessToken']);
 
     const modal = await openModalWith(h, h.admin, 'reauth reauth-same');
 
@@ -164,7 +164,7 @@ describe('reauthorizing and editing scopes', () => {
     const { setup } = await finishReauthorization(h, link, 'reauth-same');
 
     expect(setup.body).toContain('okta.groups.read');
-    const after = connectionNamed(h, 'reauth-same');
+    const after = await connectionNamed(h, 'reauth-same');
     expect(after).toMatchObject({
       id: before.id,
       status: 'active',
@@ -173,11 +173,11 @@ describe('reauthorizing and editing scopes', () => {
       hasClientSecret: true,
     });
     expect(after.version).toBeGreaterThan(before.version);
-    const newTokens = h.bot.flows.connections.readSecrets(before.id, ['accessToken']);
+    const newTokens = await h.bot.flows.connections.readSecrets(before.id, ['accessToken']);
     expect(newTokens?.accessToken).toBeTruthy();
     expect(newTokens?.accessToken).not.toBe(oldTokens?.accessToken);
     expect(
-      h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: before.id })[0],
+      await (await h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: before.id }))[0],
     ).toMatchObject({ action: 'connection.reauthorized', actor: ADMIN });
   });
 
@@ -194,9 +194,11 @@ describe('reauthorizing and editing scopes', () => {
       scope_pick: ['okta.users.read', 'okta.logs.read'],
     });
 
-    expect(connectionNamed(h, 'reauth-more').requestedScopes).toEqual(before.requestedScopes);
+    expect((await connectionNamed(h, 'reauth-more')).requestedScopes).toEqual(
+      before.requestedScopes,
+    );
     await finishReauthorization(h, link, 'reauth-more');
-    const after = connectionNamed(h, 'reauth-more');
+    const after = await connectionNamed(h, 'reauth-more');
     expect(after).toMatchObject({ id: before.id, status: 'active' });
     expect(after.requestedScopes).toContain('okta.logs.read');
     expect(after.grantedScopes).toContain('okta.logs.read');
@@ -219,7 +221,7 @@ describe('reauthorizing and editing scopes', () => {
     });
     expect(saved.outcome).toMatchObject({ kind: 'updated' });
 
-    const edited = connectionNamed(h, 'edit-me');
+    const edited = await connectionNamed(h, 'edit-me');
     expect(edited).toMatchObject({
       id: before.id,
       status: 'needs_reauth',
@@ -231,7 +233,7 @@ describe('reauthorizing and editing scopes', () => {
     const link = linkIn(await dmAbout(h, beforeDm, 'Reauthorize edit-me'));
     await finishReauthorization(h, link, 'edit-me');
 
-    const after = connectionNamed(h, 'edit-me');
+    const after = await connectionNamed(h, 'edit-me');
     expect(after).toMatchObject({ id: before.id, status: 'active', statusCode: null });
     expect(after.grantedScopes).toContain('okta.groups.read');
   });
@@ -250,7 +252,10 @@ describe('reauthorizing and editing scopes', () => {
     await h.admin.submit();
     const link = linkIn(await dmAbout(h, before, 'Reauthorize from-list'));
     await finishReauthorization(h, link, 'from-list');
-    expect(connectionNamed(h, 'from-list')).toMatchObject({ id: connection.id, status: 'active' });
+    expect(await connectionNamed(h, 'from-list')).toMatchObject({
+      id: connection.id,
+      status: 'active',
+    });
   });
 
   it('tells a second admin that the connection is already being reauthorized', async () => {
@@ -269,7 +274,7 @@ describe('reauthorizing and editing scopes', () => {
     expect(dmCount(h, 'UADMIN2')).toBe(0);
 
     await finishReauthorization(h, link, 'contested');
-    expect(connectionNamed(h, 'contested').status).toBe('active');
+    expect((await connectionNamed(h, 'contested')).status).toBe('active');
   });
 });
 
@@ -289,7 +294,7 @@ describe('deleting a connection', () => {
   it('revokes the tokens at Okta, then erases the secrets and marks the connection deleted', async () => {
     const h = harness();
     const connection = await connectActive(h, { nickname: 'doomed' });
-    const secrets = h.bot.flows.connections.readSecrets(connection.id, [
+    const secrets = await h.bot.flows.connections.readSecrets(connection.id, [
       'accessToken',
       'refreshToken',
     ]);
@@ -307,10 +312,14 @@ describe('deleting a connection', () => {
       statusCode: null,
       sealed: { clientSecret: false, accessToken: false, refreshToken: false },
     });
-    expect(h.bot.flows.connections.findById(h.slack.identity.teamId, connection.id)).toBeNull();
+    expect(
+      await h.bot.flows.connections.findById(h.slack.identity.teamId, connection.id),
+    ).toBeNull();
     expect(textOf(messageIn(await h.admin.command('list')))).not.toContain('doomed');
     expect(
-      h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: connection.id })[0],
+      await (
+        await h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: connection.id })
+      )[0],
     ).toMatchObject({ action: 'connection.deleted', actor: ADMIN, details: { revoked: 2 } });
   });
 
@@ -327,20 +336,23 @@ describe('deleting a connection', () => {
 
     expect(modal).toMatchObject({ callback_id: 'delete_confirm' });
     expect(textOf(modal)).toContain('kept');
-    expect(connectionNamed(h, 'kept')).toEqual(connection);
+    expect(await connectionNamed(h, 'kept')).toEqual(connection);
   });
 
   it('deletes nothing when Okta cannot revoke the tokens, and says so', async () => {
     const h = harness();
     const connection = await connectActive(h, { nickname: 'survivor' });
-    const secrets = h.bot.flows.connections.readSecrets(connection.id, ['refreshToken']);
+    const secrets = await h.bot.flows.connections.readSecrets(connection.id, ['refreshToken']);
     h.okta.injectFault('/oauth2/v1/revoke', { kind: 'status', status: 503 });
 
     const dm = await deleteByName(h, 'survivor').finally(() => h.okta.clearFaults());
 
     expect(dm).toContain('survivor was not deleted');
     expect(dm).toContain('Try again');
-    expect(connectionNamed(h, 'survivor')).toMatchObject({ id: connection.id, status: 'active' });
+    expect(await connectionNamed(h, 'survivor')).toMatchObject({
+      id: connection.id,
+      status: 'active',
+    });
     expect(storedRow(h, connection.id).sealed).toEqual({
       clientSecret: true,
       accessToken: true,

@@ -20,9 +20,8 @@ async function answerToClick(h: Harness, click: () => Promise<unknown>) {
 }
 
 /** The `attempted` of each permission refusal audited for `userId`, newest first. */
-function refusalsOf(h: Harness, userId: string): unknown[] {
-  return h.bot.flows.audit
-    .list(h.slack.identity.teamId)
+async function refusalsOf(h: Harness, userId: string): Promise<unknown[]> {
+  return (await h.bot.flows.audit.list(h.slack.identity.teamId))
     .filter((event) => event.action === 'permission.refused' && event.actor === userId)
     .map((event) => event.details.attempted);
 }
@@ -42,7 +41,11 @@ describe('a Slack user who is not an admin', () => {
     }
 
     expect(h.slack.callCount('views.open')).toBe(0);
-    expect(refusalsOf(h, 'UPLAIN')).toEqual(['command delete', 'command list', 'command new']);
+    expect(await refusalsOf(h, 'UPLAIN')).toEqual([
+      'command delete',
+      'command list',
+      'command new',
+    ]);
   });
 
   it('is refused at a button in a list an admin got, and the attempt is audited', async () => {
@@ -58,8 +61,8 @@ describe('a Slack user who is not an admin', () => {
     expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(textOf(answer)).toContain(REFUSAL);
     expect(h.slack.callCount('views.open')).toBe(opened);
-    expect(refusalsOf(h, 'UPLAIN')[0]).toBe('button delete');
-    expect(connectionNamed(h, 'guarded').status).toBe('active');
+    expect((await refusalsOf(h, 'UPLAIN'))[0]).toBe('button delete');
+    expect((await connectionNamed(h, 'guarded')).status).toBe('active');
   });
 
   it('is refused at a modal submission, and the attempt is audited', async () => {
@@ -70,8 +73,8 @@ describe('a Slack user who is not an admin', () => {
 
     expect(refused.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'notice' } });
     expect(textOf(h.slack.view(view.id) ?? {})).toContain(REFUSAL);
-    expect(refusalsOf(h, 'UPLAIN')[0]).toBe('delete');
-    expect(connectionNamed(h, 'guarded').status).toBe('active');
+    expect((await refusalsOf(h, 'UPLAIN'))[0]).toBe('delete');
+    expect((await connectionNamed(h, 'guarded')).status).toBe('active');
   });
 
   it('is refused at each step of the create wizard, and no connection is made', async () => {
@@ -94,12 +97,14 @@ describe('a Slack user who is not an admin', () => {
       expect(textOf(h.slack.view(view.id) ?? {})).toContain(REFUSAL);
     }
 
-    expect(refusalsOf(h, 'UPLAIN').slice(0, 3)).toEqual([
+    expect((await refusalsOf(h, 'UPLAIN')).slice(0, 3)).toEqual([
       'create: permissions step',
       'create: details step',
       'create: org step',
     ]);
-    expect(h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'sneaky')).toBeNull();
+    expect(
+      await h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'sneaky'),
+    ).toBeNull();
     expect(dmCount(h, 'UPLAIN')).toBe(0);
   });
 });
@@ -113,7 +118,7 @@ describe('ADMIN_USER_IDS', () => {
     const answer = messageIn(await h.admin.command('list'));
 
     expect(textOf(answer)).toContain(REFUSAL);
-    expect(refusalsOf(h, ADMIN)).toEqual(['command list']);
+    expect(await refusalsOf(h, ADMIN)).toEqual(['command list']);
   });
 
   it('lets a listed user who is not a workspace admin manage connections', async () => {
@@ -125,7 +130,7 @@ describe('ADMIN_USER_IDS', () => {
 
     expect(textOf(answer)).toContain('no Okta connections yet');
     expect(wizard).toMatchObject({ callback_id: 'connect_org' });
-    expect(refusalsOf(h, 'UPLAIN')).toEqual([]);
+    expect(await refusalsOf(h, 'UPLAIN')).toEqual([]);
   });
 });
 
@@ -165,7 +170,7 @@ describe('a second workspace', () => {
     'cannot use a %s button that carries the first workspace’s connection id',
     async (action) => {
       const h = harness();
-      const connection = connectionNamed(h, 'team-one');
+      const connection = await connectionNamed(h, 'team-one');
       const list = messageIn(await h.admin.command('list'));
 
       const answer = await answerToClick(h, () =>
@@ -179,7 +184,7 @@ describe('a second workspace', () => {
 
   it('cannot delete the first workspace’s connection with a confirmation naming it', async () => {
     const h = harness();
-    const connection = connectionNamed(h, 'team-one');
+    const connection = await connectionNamed(h, 'team-one');
     const view = await openModalWith(h, h.admin, 'delete team-one');
     const other = otherAdmin(h);
     const before = dmCount(h, 'UOTHER');
@@ -189,14 +194,17 @@ describe('a second workspace', () => {
     expect(refused.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'notice' } });
     expect(textOf(h.slack.view(view.id) ?? {})).toContain('Connection not found');
     expect(dmCount(h, 'UOTHER')).toBe(before);
-    expect(connectionNamed(h, 'team-one')).toMatchObject({ id: connection.id, status: 'active' });
-    const secrets = h.bot.flows.connections.readSecrets(connection.id, ['refreshToken']);
+    expect(await connectionNamed(h, 'team-one')).toMatchObject({
+      id: connection.id,
+      status: 'active',
+    });
+    const secrets = await h.bot.flows.connections.readSecrets(connection.id, ['refreshToken']);
     expect(h.okta.tokenStatus(secrets?.refreshToken ?? '')).toBe('active');
   });
 
   it('cannot reauthorize the first workspace’s connection with a modal naming it', async () => {
     const h = harness();
-    const connection = connectionNamed(h, 'team-one');
+    const connection = await connectionNamed(h, 'team-one');
     const view = await openModalWith(h, h.admin, 'reauth team-one');
     const other = otherAdmin(h);
     const before = dmCount(h, 'UOTHER');
@@ -206,7 +214,7 @@ describe('a second workspace', () => {
     expect(refused.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'notice' } });
     expect(textOf(h.slack.view(view.id) ?? {})).toContain('Connection not found');
     expect(dmCount(h, 'UOTHER')).toBe(before);
-    expect(h.bot.flows.authRequests.findOpenForConnection(connection.id)).toBeNull();
-    expect(connectionNamed(h, 'team-one')).toEqual(connection);
+    expect(await h.bot.flows.authRequests.findOpenForConnection(connection.id)).toBeNull();
+    expect(await connectionNamed(h, 'team-one')).toEqual(connection);
   });
 });

@@ -24,12 +24,14 @@ describe('renaming a connection', () => {
 
       expect(answer).toContain('Renamed to acme-new');
       expect(answer).toContain('/api/connections/acme%20old now answers 404');
-      const after = connectionNamed(h, 'acme-new');
-      expect(after).toMatchObject({ id: before.id, status: 'active', nickname: 'acme-new' });
+      const after = await connectionNamed(h, 'acme-new');
+      expect(await after).toMatchObject({ id: before.id, status: 'active', nickname: 'acme-new' });
       expect(
-        h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'acme old'),
+        await h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'acme old'),
       ).toBeNull();
-      const history = h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: before.id });
+      const history = await h.bot.flows.audit.list(h.slack.identity.teamId, {
+        connectionId: before.id,
+      });
       expect(history[0]).toMatchObject({
         action: 'connection.renamed',
         actor: ADMIN,
@@ -61,19 +63,19 @@ describe('renaming a connection', () => {
       expect(answer, text).toContain('Not renamed');
       expect(answer, text).toContain(reason);
     }
-    expect(connectionNamed(h, 'taken-0').nickname).toBe('taken-0');
+    expect((await connectionNamed(h, 'taken-0')).nickname).toBe('taken-0');
   });
 
   it('renames from the connection’s Rename button, with field errors in the modal, and the open alert follows', async () => {
     const h = harness();
     const [seeded] = await seedActiveConnections(h, 1, { prefix: 'alerting' });
     if (!seeded) throw new Error('no connection seeded');
-    h.bot.flows.connections.markNeedsReauth(
+    await h.bot.flows.connections.markNeedsReauth(
       seeded.id,
       'invalid_grant',
       'Okta refused the refresh token.',
     );
-    const broken = connectionNamed(h, 'alerting-0');
+    const broken = await connectionNamed(h, 'alerting-0');
     await raiseAlert(h.bot.flows, h.bot.alerts, broken, {
       kind: 'needs_reauth',
       code: 'invalid_grant',
@@ -98,7 +100,7 @@ describe('renaming a connection', () => {
     expect(done.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'notice' } });
     expect(textOf(h.admin.currentView())).toContain('Renamed to alerting-renamed');
 
-    expect(connectionNamed(h, 'alerting-renamed')).toMatchObject({
+    expect(await connectionNamed(h, 'alerting-renamed')).toMatchObject({
       id: seeded.id,
       status: 'needs_reauth',
     });

@@ -50,7 +50,10 @@ describe('the scope picker’s search', () => {
     expect(picked).toEqual(['okta.logs.read', 'okta.groups.manage']);
     const done = await h.admin.submit({ scope_mode: 'custom', scope_pick: picked as string[] });
     expect(done.outcome).toMatchObject({ kind: 'updated', view: { callback_id: 'connect_done' } });
-    const pending = h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'search-pick');
+    const pending = await h.bot.flows.connections.findByNickname(
+      h.slack.identity.teamId,
+      'search-pick',
+    );
     expect(pending?.requestedScopes).toEqual([
       'openid',
       'offline_access',

@@ -48,7 +48,7 @@ export async function seedActive(
       userId: org.oktaUserId,
       scopes,
     });
-    const created = connections.createPending({
+    const created = await connections.createPending({
       teamId: org.teamId,
       nickname: `${options.prefix ?? 'seed'}-${i}`,
       orgKind: 'other',
@@ -60,7 +60,7 @@ export async function seedActive(
       notifyChannel: options.notifyChannel === undefined ? 'CALERTS' : options.notifyChannel,
     });
     if (!created.ok) throw new Error('seed: nickname taken');
-    const active = connections.markActive(created.connection.id, {
+    const active = await connections.markActive(created.connection.id, {
       grantedScopes: tokens.scope.split(' '),
       accessToken: tokens.access_token ?? '',
       refreshToken: tokens.refresh_token ?? null,

@@ -22,9 +22,8 @@ async function postSecret(link: string, secret: string, browser = new HttpBrowse
 }
 
 /** The audit rows of the setup page's checks, for one connection. */
-function checksAudited(h: Harness, connectionId: string) {
-  return h.bot.flows.audit
-    .list(h.slack.identity.teamId, { connectionId })
+async function checksAudited(h: Harness, connectionId: string) {
+  return (await h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId }))
     .filter((event) => event.action === 'setup.checked_at_okta')
     .map((event) => event.details);
 }
@@ -50,7 +49,7 @@ describe('the setup page checks the app at Okta before sending the admin there',
       status: 'pending',
       sealed: { clientSecret: false, accessToken: false, refreshToken: false },
     });
-    expect(checksAudited(h, connection.id)).toEqual([
+    expect(await checksAudited(h, connection.id)).toEqual([
       { clientCheck: 'refused', redirectUriCheck: 'registered' },
     ]);
 
@@ -59,8 +58,8 @@ describe('the setup page checks the app at Okta before sending the admin there',
 
     expect(callback.status).toBe(200);
     await dmAbout(h, before, 'wrong-then-right is connected');
-    expect(connectionNamed(h, 'wrong-then-right').status).toBe('active');
-    expect(checksAudited(h, connection.id)).toContainEqual({
+    expect((await connectionNamed(h, 'wrong-then-right')).status).toBe('active');
+    expect(await checksAudited(h, connection.id)).toContainEqual({
       clientCheck: 'accepted',
       redirectUriCheck: 'registered',
     });
@@ -80,7 +79,7 @@ describe('the setup page checks the app at Okta before sending the admin there',
       expect(refused.body).toContain(`does not list ${redirectUri} as a Sign-in redirect URI`);
       expect(refused.body).toContain(`<pre><code>${redirectUri}</code></pre>`);
       expect(storedRow(h, connection.id).sealed.clientSecret).toBe(false);
-      expect(checksAudited(h, connection.id)).toEqual([
+      expect(await checksAudited(h, connection.id)).toEqual([
         { clientCheck: 'accepted', redirectUriCheck: 'unregistered' },
       ]);
     } finally {
@@ -104,7 +103,7 @@ describe('the setup page checks the app at Okta before sending the admin there',
     expect(refused.body).toContain('Okta does not know this client ID');
     expect(refused.body).toContain('0oaNoSuchApp123');
     expect(refused.body).not.toContain('id="client_secret-error"');
-    expect(checksAudited(h, connection.id)).toEqual([
+    expect(await checksAudited(h, connection.id)).toEqual([
       { clientCheck: 'refused', redirectUriCheck: 'client_unknown' },
     ]);
   });
@@ -123,7 +122,7 @@ describe('the setup page checks the app at Okta before sending the admin there',
     expect(posted.body).toContain('could not check the client ID and secret and the redirect URI');
     const onward = posted.body.match(/<a class="button" id="continue" href="([^"]+)"/)?.[1];
     expect(onward?.startsWith(`${h.okta.origin}/oauth2/v1/authorize?`)).toBe(true);
-    expect(checksAudited(h, connection.id)).toEqual([
+    expect(await checksAudited(h, connection.id)).toEqual([
       { clientCheck: 'unchecked', redirectUriCheck: 'unchecked' },
     ]);
 
@@ -148,7 +147,7 @@ describe('the setup page checks the app at Okta before sending the admin there',
     const posted = await postSecret(reauthLink, '');
 
     expect(posted.status).toBe(303);
-    expect(checksAudited(h, connection.id)).toContainEqual({
+    expect(await checksAudited(h, connection.id)).toContainEqual({
       clientCheck: 'accepted',
       redirectUriCheck: 'registered',
     });

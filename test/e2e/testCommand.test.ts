@@ -60,11 +60,11 @@ describe('/okta-connect test NAME', () => {
     expect(lineAbout(result, 'groups')).toContain('✅');
     expect(lineAbout(result, 'roles')).toContain('✅');
     expect(textOf(result)).not.toContain('⛔');
-    const after = connectionNamed(h, 'all-good');
+    const after = await connectionNamed(h, 'all-good');
     expect(after).toMatchObject({ status: 'active', attention: null });
     expect(h.slack.messagesTo('CALERTS')).toHaveLength(0);
     expect(
-      h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: after.id })[0],
+      await (await h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: after.id }))[0],
     ).toMatchObject({ action: 'connection.tested', details: { calls: 4, ok: 4 } });
   });
 
@@ -81,7 +81,11 @@ describe('/okta-connect test NAME', () => {
   it('does not test a connection that needs reauthorization, and says what to do', async () => {
     const h = harness();
     const connection = await connectActive(h, { nickname: 'stale-one' });
-    h.bot.flows.connections.markNeedsReauth(connection.id, 'invalid_grant', 'Okta refused it.');
+    await h.bot.flows.connections.markNeedsReauth(
+      connection.id,
+      'invalid_grant',
+      'Okta refused it.',
+    );
     const userinfoCalls = h.okta.countRequests('/oauth2/v1/userinfo');
 
     const { result } = await runTest(h, 'stale-one');
@@ -135,7 +139,10 @@ describe('/okta-connect test NAME', () => {
     expect(lineAbout(result, 'users')).toMatch(/⚠️.*rate limited by Okta \(429\)/);
     expect(lineAbout(result, 'groups')).toMatch(/⚠️.*server error \(HTTP 503\)/);
     expect(textOf(result)).toContain('test again in a few minutes');
-    expect(connectionNamed(h, 'busy-org')).toMatchObject({ status: 'active', attention: null });
+    expect(await connectionNamed(h, 'busy-org')).toMatchObject({
+      status: 'active',
+      attention: null,
+    });
   });
 });
 
@@ -149,7 +156,7 @@ describe('/okta-connect test NAME against an Okta app missing a scope', () => {
         scopeMode: 'custom',
         pick: ['okta.users.read', 'okta.logs.read'],
       });
-      expect(connectionNamed(h, 'no-logs').grantedScopes).not.toContain('okta.logs.read');
+      expect((await connectionNamed(h, 'no-logs')).grantedScopes).not.toContain('okta.logs.read');
 
       const { result } = await runTest(h, 'no-logs');
 
@@ -160,7 +167,7 @@ describe('/okta-connect test NAME against an Okta app missing a scope', () => {
       expect(lineAbout(result, 'users')).toContain('✅');
       expect(textOf(result)).toContain('*Okta API Scopes* tab');
       expect(textOf(result)).toContain('/okta-connect reauth no-logs');
-      const marked = connectionNamed(h, 'no-logs');
+      const marked = await connectionNamed(h, 'no-logs');
       expect(marked.status).toBe('active');
       expect(marked.attention).toMatchObject({
         code: 'insufficient_scope',
@@ -184,7 +191,7 @@ describe('/okta-connect test NAME against an Okta app missing a scope', () => {
       const { callback } = await authorizeInBrowser(h, link, { secret: '' });
       expect(callback.status).toBe(200);
 
-      const fixed = connectionNamed(h, 'no-logs');
+      const fixed = await connectionNamed(h, 'no-logs');
       expect(fixed.attention).toBeNull();
       expect(fixed.grantedScopes).toContain('okta.logs.read');
       const [resolved, reply] = await alertsIn(h, 2);
@@ -212,7 +219,7 @@ describe('/okta-connect test NAME against an Okta app missing a scope', () => {
       const { callback } = await authorizeInBrowser(h, link, { secret: '' });
       expect(callback.status).toBe(200);
 
-      const after = connectionNamed(h, 'still-no-logs');
+      const after = await connectionNamed(h, 'still-no-logs');
       expect(after.status).toBe('active');
       expect(after.attention).toMatchObject({
         code: 'insufficient_scope',
@@ -245,7 +252,7 @@ describe('/okta-connect test NAME against an Okta app missing a scope', () => {
       );
       expect(lineAbout(result, 'logs')).toContain('E0000006');
       expect(textOf(result)).toContain('reauthorize with a super admin');
-      expect(connectionNamed(h, 'no-role').attention).toBeNull();
+      expect((await connectionNamed(h, 'no-role')).attention).toBeNull();
       expect(h.slack.messagesTo('CALERTS')).toHaveLength(0);
     });
   });
@@ -258,7 +265,7 @@ describe('/okta-connect test NAME against an Okta app missing a scope', () => {
       const { result } = await runTest(h, 'revoked');
 
       expect(textOf(result)).toContain('revoked needs reauthorization');
-      expect(connectionNamed(h, 'revoked')).toMatchObject({
+      expect(await connectionNamed(h, 'revoked')).toMatchObject({
         status: 'needs_reauth',
         statusCode: 'invalid_grant',
       });

@@ -22,10 +22,10 @@ function recordingAlerts() {
   return { alerts, posted, edited };
 }
 
-function setup() {
-  const repos = createRepos(openTestDatabase('memory'));
+async function setup() {
+  const repos = createRepos(await openTestDatabase('memory'));
   const deps = flowDeps(repos);
-  return { repos, deps, connection: activeConnection(repos), ...recordingAlerts() };
+  return { repos, deps, connection: await activeConnection(repos), ...recordingAlerts() };
 }
 
 /** Alerts are raised without holding up the caller; let them land. */
@@ -33,9 +33,9 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe('noteInsufficientScope', () => {
   it('marks an active connection with the missing scope and alerts once', async () => {
-    const { deps, connection, alerts, posted, repos } = setup();
+    const { deps, connection, alerts, posted, repos } = await setup();
 
-    const marked = noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
+    const marked = await noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
     await settle();
 
     expect(marked).toMatchObject({
@@ -46,14 +46,14 @@ describe('noteInsufficientScope', () => {
     expect(posted).toEqual([
       expect.objectContaining({ kind: 'attention', scope: 'okta.logs.read' }),
     ]);
-    const audited = repos.audit.list(connection.teamId).map((event) => event.action);
+    const audited = await (await repos.audit.list(connection.teamId)).map((event) => event.action);
     expect(audited).toEqual(['alert.posted', 'connection.attention']);
   });
 
   it('changes nothing when the same scope is refused again, even from a stale read', async () => {
-    const { deps, connection, alerts, posted, edited } = setup();
-    noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
-    const again = noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
+    const { deps, connection, alerts, posted, edited } = await setup();
+    await noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
+    const again = await noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
     await settle();
 
     expect(again.attention?.scope).toBe('okta.logs.read');
@@ -62,12 +62,20 @@ describe('noteInsufficientScope', () => {
   });
 
   it('adds a second missing scope to the mark and edits the open alert', async () => {
-    const { deps, connection, alerts, posted, edited } = setup();
-    noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
+    const { deps, connection, alerts, posted, edited } = await setup();
+    await noteInsufficientScope(deps, alerts, connection, 'okta.logs.read');
     await settle();
-    const current = deps.connections.findById(connection.teamId, connection.id) as Connection;
+    const current = (await deps.connections.findById(
+      connection.teamId,
+      connection.id,
+    )) as Connection;
 
-    const both = noteInsufficientScope(deps, alerts, current, 'okta.groups.read okta.logs.read');
+    const both = await noteInsufficientScope(
+      deps,
+      alerts,
+      current,
+      'okta.groups.read okta.logs.read',
+    );
     await settle();
 
     expect(both.attention?.scope).toBe('okta.logs.read okta.groups.read');
@@ -76,11 +84,11 @@ describe('noteInsufficientScope', () => {
   });
 
   it('leaves a connection that is no longer active alone', async () => {
-    const { deps, connection, alerts, posted } = setup();
-    const stopped = deps.connections.markNeedsReauth(connection.id, 'invalid_grant', null);
+    const { deps, connection, alerts, posted } = await setup();
+    const stopped = await deps.connections.markNeedsReauth(connection.id, 'invalid_grant', null);
     if (!stopped.ok) throw new Error(stopped.code);
 
-    const after = noteInsufficientScope(deps, alerts, stopped.connection, 'okta.logs.read');
+    const after = await noteInsufficientScope(deps, alerts, stopped.connection, 'okta.logs.read');
     await settle();
 
     expect(after.attention).toBeNull();

@@ -2,7 +2,12 @@ import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import type { PermissionResult } from '../../src/flows/checkPermission.ts';
 import { createHomeRefresher } from '../../src/handlers/homeRefresher.ts';
-import { activeConnection, createRepos, flowDeps, openTestDatabase } from '../db/testDatabase.ts';
+import {
+  activeConnection,
+  createRepos,
+  flowDeps,
+  openSqliteTestDatabase,
+} from '../db/testDatabase.ts';
 import { validateView } from '../peers/slack/index.ts';
 
 const TEAM = 'T_ACME';
@@ -26,7 +31,7 @@ function recordingSlack() {
 }
 
 function setup(admins: readonly string[] = ['U_ADMIN', 'U_OTHER']) {
-  const repos = createRepos(openTestDatabase('memory'));
+  const repos = createRepos(openSqliteTestDatabase('memory'));
   const flows = flowDeps(repos);
   const slack = recordingSlack();
   const checkPermission = async (userId: string): Promise<PermissionResult> =>
@@ -49,7 +54,7 @@ const shownText = (view: types.HomeView | undefined) => JSON.stringify(view?.blo
 describe('the Home refresher', () => {
   it('publishes a Home tab within Slack’s limits when one is opened', async () => {
     const { repos, home, published } = setup();
-    activeConnection(repos, { nickname: 'prod-org' });
+    await activeConnection(repos, { nickname: 'prod-org' });
 
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
 
@@ -61,12 +66,12 @@ describe('the Home refresher', () => {
 
   it('republishes once for a burst of changes, for each recent viewer', async () => {
     const { repos, home, published } = setup();
-    const connection = activeConnection(repos, { nickname: 'prod-org' });
+    const connection = await activeConnection(repos, { nickname: 'prod-org' });
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
     await home.show({ teamId: TEAM, userId: 'U_OTHER' });
     published.length = 0;
 
-    repos.connections.markNeedsReauth(connection.id, 'invalid_grant', 'Okta refused it.');
+    await repos.connections.markNeedsReauth(connection.id, 'invalid_grant', 'Okta refused it.');
     for (let i = 0; i < 5; i += 1) home.refresh(TEAM);
     await pause(DEBOUNCE_MS * 5);
 
@@ -76,7 +81,7 @@ describe('the Home refresher', () => {
 
   it('leaves other workspaces and viewers who left long ago alone', async () => {
     const { repos, home, published } = setup();
-    activeConnection(repos, { nickname: 'prod-org' });
+    await activeConnection(repos, { nickname: 'prod-org' });
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
     repos.clock.advance(16 * MINUTE);
     await home.show({ teamId: TEAM, userId: 'U_OTHER' });
@@ -92,7 +97,7 @@ describe('the Home refresher', () => {
   it('keeps the page each viewer is on, and shows page 1 when the tab is opened again', async () => {
     const { repos, home, published } = setup();
     for (let i = 0; i < 25; i += 1) {
-      activeConnection(repos, { nickname: `org-${String(i).padStart(2, '0')}` });
+      await activeConnection(repos, { nickname: `org-${String(i).padStart(2, '0')}` });
     }
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' }, 2);
     published.length = 0;
@@ -107,7 +112,7 @@ describe('the Home refresher', () => {
 
   it('shows a non-admin a refusal and never republishes for them', async () => {
     const { repos, home, published } = setup(['U_ADMIN']);
-    activeConnection(repos, { nickname: 'prod-org' });
+    await activeConnection(repos, { nickname: 'prod-org' });
 
     await home.show({ teamId: TEAM, userId: 'U_PLAIN' });
     home.refresh(TEAM);
@@ -120,7 +125,7 @@ describe('the Home refresher', () => {
 
   it('drops pending republishes when stopped', async () => {
     const { repos, home, published } = setup();
-    activeConnection(repos, { nickname: 'prod-org' });
+    await activeConnection(repos, { nickname: 'prod-org' });
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
     published.length = 0;
 

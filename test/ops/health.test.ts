@@ -74,7 +74,7 @@ describe('health, readiness and metrics of a running bot', () => {
       expect(sampleValue(before, 'okta_connect_connections', { status })).toBe(0);
     }
     await seedActiveConnections(h, 2, { prefix: 'fresh' });
-    h.bot.flows.connections.createPending({
+    await h.bot.flows.connections.createPending({
       teamId: h.slack.identity.teamId,
       nickname: 'half-made',
       orgKind: 'other',
@@ -183,7 +183,7 @@ describe('readiness when the bot cannot work', () => {
 
   it('answers GET /readyz with 503 when the database is closed; /metrics still answers', async () => {
     h = await startHarness();
-    h.database.close();
+    await h.database.close();
     const ready = await get(h, '/readyz');
     expect(ready.status).toBe(503);
     expect(JSON.parse(ready.text)).toMatchObject({

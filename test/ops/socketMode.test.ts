@@ -92,7 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot?.stop();
   await socket?.close();
-  database?.close();
+  await database?.close();
   await slack?.close();
   await okta?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -201,7 +201,9 @@ describe('Socket Mode (SLACK_APP_TOKEN set, no signing secret)', () => {
     });
     const callback = await browser.get(back.href);
     expect(callback.status).toBe(200);
-    expect(bot.flows.connections.findByNickname(slack.identity.teamId, 'acme-prod')).toMatchObject({
+    expect(
+      await bot.flows.connections.findByNickname(slack.identity.teamId, 'acme-prod'),
+    ).toMatchObject({
       status: 'active',
       authorizedBy: ADMIN,
     });

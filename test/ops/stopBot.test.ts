@@ -18,7 +18,10 @@ describe('stopping the bot during a sweep', () => {
     h = await startHarness();
     const okta = h.okta;
     const [connection] = await seedActiveConnections(h, 1, { now: Date.now() - 2 * 60 * 60_000 });
-    const before = h.bot.flows.connections.findById(h.slack.identity.teamId, connection?.id ?? '');
+    const before = await h.bot.flows.connections.findById(
+      h.slack.identity.teamId,
+      connection?.id ?? '',
+    );
 
     okta.injectFault(TOKEN, { kind: 'delay', ms: 60_000 });
     const sweeping = h.bot.health.runNow();
@@ -38,7 +41,10 @@ describe('stopping the bot during a sweep', () => {
     okta.clearFaults(TOKEN);
     await stopping;
     expect(await sweeping).toMatchObject({ refreshed: 1 });
-    const after = h.bot.flows.connections.findById(h.slack.identity.teamId, connection?.id ?? '');
+    const after = await h.bot.flows.connections.findById(
+      h.slack.identity.teamId,
+      connection?.id ?? '',
+    );
     expect(after?.status).toBe('active');
     expect(after?.accessExpiresAt).toBeGreaterThan(before?.accessExpiresAt ?? 0);
   });

@@ -205,8 +205,8 @@ export function openStore(world: World): Store {
   const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
   return {
     handle,
-    connections: createConnectionsRepo(handle.db, ring, Date.now),
-    authRequests: createAuthRequestsRepo(handle.db, ring, Date.now),
+    connections: createConnectionsRepo(handle, ring, Date.now),
+    authRequests: createAuthRequestsRepo(handle, ring, Date.now),
     close: () => handle.close(),
   };
 }

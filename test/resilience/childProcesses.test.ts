@@ -81,10 +81,12 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
           expect(setup.body).toContain('acme.okta.com');
           expect(callback.status).toBe(200);
           await withStore(world, async (store) => {
-            expect(store.connections.findByNickname(world.teamId, 'acme-prod')).toMatchObject({
-              status: 'active',
-              authorizedBy: ADMIN,
-            });
+            expect(await store.connections.findByNickname(world.teamId, 'acme-prod')).toMatchObject(
+              {
+                status: 'active',
+                authorizedBy: ADMIN,
+              },
+            );
           });
           await waitUntil(() => world.slack.messagesTo(ADMIN).length === 2, 'the result DM');
         });
@@ -101,7 +103,8 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         accessExpiresAt: Date.now() + 5 * 60_000,
       });
       const id = seeded?.id ?? '';
-      const spent = store.connections.readSecrets(id, ['refreshToken'])?.refreshToken ?? '';
+      const spent =
+        (await (await store.connections.readSecrets(id, ['refreshToken']))?.refreshToken) ?? '';
       world.okta.injectFault(TOKEN_PATH, { kind: 'delay-after', ms: 600_000, times: 1 });
 
       const first = await startBot(world);
@@ -113,8 +116,12 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
       // The answer Okta was holding goes to a closed socket.
       world.okta.clearFaults(TOKEN_PATH);
       // What the killed bot left: the spent token, and its lease.
-      expect(store.connections.readSecrets(id, ['refreshToken'])?.refreshToken).toBe(spent);
-      expect(store.connections.findById(world.teamId, id)?.leaseOwner).toMatch(/:\d+:/);
+      expect(await (await store.connections.readSecrets(id, ['refreshToken']))?.refreshToken).toBe(
+        spent,
+      );
+      expect(await (await store.connections.findById(world.teamId, id))?.leaseOwner).toMatch(
+        /:\d+:/,
+      );
       return { id, spent };
     }
 
@@ -126,17 +133,19 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
 
             const second = await startBot(world);
             await waitUntil(
-              () => store.connections.findById(world.teamId, id)?.leaseOwner === null,
+              async () =>
+                (await (await store.connections.findById(world.teamId, id))?.leaseOwner) === null,
               'the restarted bot to finish its refresh',
             );
 
-            expect(store.connections.findById(world.teamId, id)).toMatchObject({
+            expect(await store.connections.findById(world.teamId, id)).toMatchObject({
               status: 'active',
               failureCount: 0,
             });
             // Okta's grace period answered the spent token with the token it rotated to.
             const family = world.okta.authorizations()[0];
-            const saved = store.connections.readSecrets(id, ['refreshToken'])?.refreshToken;
+            const saved = await (await store.connections.readSecrets(id, ['refreshToken']))
+              ?.refreshToken;
             expect(saved).not.toBe(spent);
             expect(saved).toBe(family?.refreshToken);
             expect(family?.revoked).toBe(false);
@@ -162,10 +171,12 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
 
             await startBot(world);
             await waitUntil(
-              () => store.connections.findById(world.teamId, id)?.status === 'needs_reauth',
+              async () =>
+                (await (await store.connections.findById(world.teamId, id))?.status) ===
+                'needs_reauth',
               'the connection to need reauthorization',
             );
-            const after = store.connections.findById(world.teamId, id);
+            const after = await store.connections.findById(world.teamId, id);
             expect(after).toMatchObject({ statusCode: 'invalid_grant' });
             expect(after?.statusText).toMatch(/bot stopped in the middle of a refresh/);
             expect(after?.statusText).toMatch(/grace period/);
@@ -219,7 +230,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
           expect(answers.every((answer) => answer === 200 || answer === 'cut off')).toBe(true);
 
           await withStore(world, async (store) => {
-            expect(store.handle.status()).toMatchObject({ ok: true, journalMode: 'wal' });
+            expect(await store.handle.status()).toMatchObject({ ok: true, journalMode: 'wal' });
             const sqlite = store.handle.sqlite;
             expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
             expect(sqlite.pragma('foreign_key_check')).toEqual([]);
@@ -264,7 +275,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
             for (const link of links) {
               const token = decodeURIComponent(link.slice(link.lastIndexOf('/') + 1));
               expect(requests.some((r) => r.link_token_hash === hashToken(token))).toBe(true);
-              expect(store.authRequests.inspectLinkToken(token)).toMatchObject({ ok: true });
+              expect(await store.authRequests.inspectLinkToken(token)).toMatchObject({ ok: true });
             }
           });
         }),
@@ -305,7 +316,12 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         accessExpiresAt: dueSoon(),
       });
       sweptTokens = new Set(
-        swept.map((c) => store.connections.readSecrets(c.id, ['refreshToken'])?.refreshToken),
+        await Promise.all(
+          swept.map(
+            async (c) =>
+              (await store.connections.readSecrets(c.id, ['refreshToken']))?.refreshToken,
+          ),
+        ),
       );
       holdRefreshes();
       tokenRequestsBefore = tokenRequests().length;
@@ -348,8 +364,10 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         // The bot holds the head of every chain.
         const heads = new Set(now.map((family) => family.refreshToken));
         for (const connection of swept) {
-          expect(store.connections.findById(world.teamId, connection.id)?.status).toBe('active');
-          const stored = store.connections.readSecrets(connection.id, ['refreshToken']);
+          expect(
+            await (await store.connections.findById(world.teamId, connection.id))?.status,
+          ).toBe('active');
+          const stored = await store.connections.readSecrets(connection.id, ['refreshToken']);
           expect(heads.has(stored?.refreshToken ?? null)).toBe(true);
         }
         if (round < ROUNDS) {
@@ -406,7 +424,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         expect(second.body).toEqual(first.body);
 
         await waitUntil(() => dms(userId) >= 1, 'the setup-link DM');
-        const connection = store.connections.findByNickname(world.teamId, 'retry-same');
+        const connection = await store.connections.findByNickname(world.teamId, 'retry-same');
         expect(connection?.status).toBe('pending');
         expect(requestsFor(connection?.id ?? '')).toBe(1);
         expect(dms(userId)).toBe(1);
@@ -428,7 +446,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
         expect(JSON.stringify(refused?.body)).toMatch(/was just taken by another connection/);
 
         await waitUntil(() => dms(userId) >= 1, 'the setup-link DM');
-        const connection = store.connections.findByNickname(world.teamId, 'retry-other');
+        const connection = await store.connections.findByNickname(world.teamId, 'retry-other');
         expect(connection?.status).toBe('pending');
         expect(requestsFor(connection?.id ?? '')).toBe(1);
         expect(dms(userId)).toBe(1);
@@ -506,7 +524,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
           .all(id) as { slack_user_id: string }[];
         expect(open).toEqual([{ slack_user_id: winner }]);
         expect(dms(loser)).toBe(0);
-        expect(store.connections.findById(world.teamId, id)?.status).toBe('active');
+        expect(await (await store.connections.findById(world.teamId, id))?.status).toBe('active');
       }));
   });
 });

@@ -10,7 +10,7 @@ import {
 import { refreshConnection } from '../../src/flows/refreshConnection.ts';
 import { startConnection } from '../../src/flows/startConnection.ts';
 import { createLogger } from '../../src/logger.ts';
-import { activeConnection, createRepos, openTestDatabase } from '../db/testDatabase.ts';
+import { activeConnection, createRepos, openSqliteTestDatabase } from '../db/testDatabase.ts';
 import { type Harness, startHarness } from '../e2e/harness.ts';
 import { offsetClock, seedActiveConnections } from '../e2e/seed.ts';
 
@@ -61,18 +61,18 @@ describe('the refresh lease', () => {
     expect(slow.kind).toBe('lease_lost');
     expect(harness.okta.countRequests('/oauth2/v1/token', 400)).toBe(0);
     expect(harness.okta.authorizations()[0]?.revoked).toBe(false);
-    const after = harness.bot.flows.connections.findById(connection.teamId, connection.id);
+    const after = await harness.bot.flows.connections.findById(connection.teamId, connection.id);
     expect(after).toMatchObject({ status: 'active', leaseOwner: null });
   });
 });
 
 describe('leases left by a stopped process', () => {
   const setup = () => {
-    const repos = createRepos(openTestDatabase('file'));
+    const repos = createRepos(openSqliteTestDatabase('file'));
     const deps = { connections: repos.connections, logger: quiet, now: repos.clock };
-    const take = (owner: string) => {
-      const { id } = activeConnection(repos, { nickname: `c-${owner.replace(/\W/g, '')}` });
-      expect(repos.connections.tryTakeLease(id, owner, repos.clock())).toBe(true);
+    const take = async (owner: string) => {
+      const { id } = await activeConnection(repos, { nickname: `c-${owner.replace(/\W/g, '')}` });
+      expect(await repos.connections.tryTakeLease(id, owner, repos.clock())).toBe(true);
       return id;
     };
     return { repos, deps, take };
@@ -80,28 +80,28 @@ describe('leases left by a stopped process', () => {
   const self = { host: 'bot-host', pid: 4242 };
   const running = (pid: number) => pid === 1111;
 
-  it('are ended at start-up for a pid that no longer runs on this host, or an earlier life of this pid', () => {
+  it('are ended at start-up for a pid that no longer runs on this host, or an earlier life of this pid', async () => {
     const { repos, deps, take } = setup();
-    const dead = take('bot-host:999:aaaa');
-    const deadApi = take('bot-host:999:aaaa:api');
-    const earlierLife = take('bot-host:4242:bbbb');
-    const alive = take('bot-host:1111:cccc');
-    const otherHost = take('other-host:999:dddd');
-    const unknownForm = take('test:abcdef');
+    const dead = await take('bot-host:999:aaaa');
+    const deadApi = await take('bot-host:999:aaaa:api');
+    const earlierLife = await take('bot-host:4242:bbbb');
+    const alive = await take('bot-host:1111:cccc');
+    const otherHost = await take('other-host:999:dddd');
+    const unknownForm = await take('test:abcdef');
 
-    expect(expireLeasesOfStoppedProcesses(deps, self, running)).toBe(3);
+    expect(await expireLeasesOfStoppedProcesses(deps, self, running)).toBe(3);
 
-    const leaseOf = (id: string) => repos.connections.findById('T_ACME', id);
+    const leaseOf = async (id: string) => await repos.connections.findById('T_ACME', id);
     const now = repos.clock();
     // Ended, but the owner stays, so that the next refresher knows the last one was cut short.
     for (const id of [dead, deadApi, earlierLife]) {
-      expect(leaseOf(id)?.leaseOwner).not.toBeNull();
-      expect(leaseOf(id)?.leaseExpiresAt).toBeLessThanOrEqual(now);
-      expect(repos.connections.tryTakeLease(id, 'next', now)).toBe(true);
+      expect((await leaseOf(id))?.leaseOwner).not.toBeNull();
+      expect((await leaseOf(id))?.leaseExpiresAt).toBeLessThanOrEqual(now);
+      expect(await repos.connections.tryTakeLease(id, 'next', now)).toBe(true);
     }
     for (const id of [alive, otherHost, unknownForm]) {
-      expect(leaseOf(id)?.leaseExpiresAt).toBe(now + REFRESH_LEASE_MS);
-      expect(repos.connections.tryTakeLease(id, 'next', now)).toBe(false);
+      expect((await leaseOf(id))?.leaseExpiresAt).toBe(now + REFRESH_LEASE_MS);
+      expect(await repos.connections.tryTakeLease(id, 'next', now)).toBe(false);
     }
   });
 
@@ -117,8 +117,9 @@ describe('leases left by a stopped process', () => {
 });
 
 describe('starting a connection', () => {
-  it('writes the pending connection, its auth request and the audit entry together: a failure in between leaves none of them', () => {
-    const repos = createRepos(openTestDatabase('file'));
+  it('writes the pending connection, its auth request and the audit entry together: a failure in between leaves none of them', async () => {
+    const handle = openSqliteTestDatabase('file');
+    const repos = createRepos(handle);
     const flows = {
       connections: repos.connections,
       authRequests: {
@@ -142,16 +143,16 @@ describe('starting a connection', () => {
       scopeMode: 'default' as const,
       scopes: ['okta.users.read'],
     };
-    expect(() => startConnection(flows, input)).toThrow(/killed between/);
-    expect(repos.connections.findByNickname('T_ACME', 'acme-prod')).toBeNull();
+    await expect(startConnection(flows, input)).rejects.toThrow(/killed between/);
+    expect(await repos.connections.findByNickname('T_ACME', 'acme-prod')).toBeNull();
     const count = (table: string) =>
-      (repos.handle.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      (handle.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     expect([count('connections'), count('auth_requests'), count('audit_events')]).toEqual([
       0, 0, 0,
     ]);
 
     // And with nothing failing, all three are there.
-    const started = startConnection({ ...flows, authRequests: repos.authRequests }, input);
+    const started = await startConnection({ ...flows, authRequests: repos.authRequests }, input);
     expect(started.ok).toBe(true);
     expect([count('connections'), count('auth_requests'), count('audit_events')]).toEqual([
       1, 1, 1,

@@ -227,7 +227,7 @@ describe('domains that are not an Okta org', () => {
 
   it('refuses the same hosts carried in a tampered form to the last step, creating nothing', async () => {
     const real = decodeWizard(String(permissionsView.private_metadata)) as WizardState;
-    const before = h.bot.flows.connections.countByTeam(h.slack.identity.teamId);
+    const before = await h.bot.flows.connections.countByTeam(h.slack.identity.teamId);
     for (const [i, domain] of HOSTILE_DOMAINS.entries()) {
       if (domain === 'acme.okta.com.') continue;
       const view = {
@@ -249,7 +249,7 @@ describe('domains that are not an Okta org', () => {
       const answer = readModalAnswer(await request.send(h.requestUrl), view, 0);
       expect(answer, domain).toMatchObject({ kind: 'update', view: { callback_id: 'notice' } });
     }
-    expect(h.bot.flows.connections.countByTeam(h.slack.identity.teamId)).toBe(before);
+    expect(await h.bot.flows.connections.countByTeam(h.slack.identity.teamId)).toBe(before);
     expect(h.slack.callCount('chat.postMessage')).toBe(0);
   });
 });

@@ -193,7 +193,7 @@ describe('hostile input in the create wizard, through the real receiver', () => 
           expect(answer).toMatchObject({ kind: 'update', view: { callback_id: 'connect_done' } });
           created += 1;
           const state = decodeWizard(metadata) as WizardState;
-          const connection = h.bot.flows.connections.findByNickname(
+          const connection = await h.bot.flows.connections.findByNickname(
             h.slack.identity.teamId,
             state.nickname ?? '',
           );
@@ -220,8 +220,9 @@ describe('hostile input in the create wizard, through the real receiver', () => 
       { nickname: 'ok-name', clientId: '../../admin' },
       { nickname: ' ok-name ' },
     ];
-    const connections = () => h.bot.flows.connections.countByTeam(h.slack.identity.teamId);
-    const before = connections();
+    const connections = async () =>
+      await h.bot.flows.connections.countByTeam(h.slack.identity.teamId);
+    const before = await connections();
     for (const [i, change] of tampered.entries()) {
       const view = {
         ...permissionsView,
@@ -238,7 +239,7 @@ describe('hostile input in the create wizard, through the real receiver', () => 
         view: { callback_id: 'notice' },
       });
     }
-    expect(connections()).toBe(before);
+    expect(await connections()).toBe(before);
     expect(h.slack.callCount('chat.postMessage')).toBe(0);
   });
 
@@ -374,9 +375,9 @@ describe('hostile input in the reauthorize, edit-scopes and delete dialogs', () 
         { numRuns: 30 },
       );
     }
-    const other = h.bot.flows.connections.findById('T0OTHER', theirs.id);
+    const other = await h.bot.flows.connections.findById('T0OTHER', theirs.id);
     expect(other).toMatchObject({ status: 'active', version: theirs.version });
-    expect(h.bot.flows.authRequests.findOpenForConnection(theirs.id)).toBeNull();
+    expect(await h.bot.flows.authRequests.findOpenForConnection(theirs.id)).toBeNull();
   });
 
   it('deletes nothing when the delete dialog’s metadata names another workspace’s connection or junk', async () => {
@@ -402,8 +403,10 @@ describe('hostile input in the reauthorize, edit-scopes and delete dialogs', () 
         view: { callback_id: 'notice', title: { text: 'Connection not found' } },
       });
     }
-    expect(h.bot.flows.connections.findById('T0OTHER', theirs.id)?.status).toBe('active');
-    expect(h.bot.flows.connections.findById(h.slack.identity.teamId, ours.id)).not.toBeNull();
+    expect(await (await h.bot.flows.connections.findById('T0OTHER', theirs.id))?.status).toBe(
+      'active',
+    );
+    expect(await h.bot.flows.connections.findById(h.slack.identity.teamId, ours.id)).not.toBeNull();
     expect(h.okta.countRequests('/oauth2/v1/revoke')).toBe(0);
   });
 });

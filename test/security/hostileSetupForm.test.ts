@@ -22,7 +22,7 @@ const SECRET_SHAPE = /^[\x21-\x7e]{1,200}$/;
 
 /** Setup page open in a browser: the link, the browser with its cookie, the csrf value. */
 async function openSetup(h: Harness, nickname: string) {
-  const { link, connection } = newSetupLink(h, nickname);
+  const { link, connection } = await newSetupLink(h, nickname);
   const browser = new HttpBrowser();
   const page = await browser.get(link);
   expect(page.status).toBe(200);
@@ -105,7 +105,7 @@ describe('hostile input on the bot’s own pages', () => {
   });
 
   it('answers any method, path and body on its routes without a 500 and keeps running', async () => {
-    const { link } = newSetupLink(h, nextName('raw'));
+    const { link } = await newSetupLink(h, nextName('raw'));
     const linkPath = new URL(link).pathname;
     const segment = fc.constantFrom(
       '%',
@@ -181,12 +181,12 @@ describe('hostile input on the bot’s own pages', () => {
   it('shows any stored nickname escaped on the setup page, in the list, on the Home tab and in the delete dialog', async () => {
     const teamId = h.slack.identity.teamId;
     // Only the connection under test is listed: the list shows one page.
-    for (let page = h.bot.flows.connections.listByTeam(teamId); page.length > 0; ) {
-      for (const connection of page) h.bot.flows.connections.markDeleted(connection.id);
-      page = h.bot.flows.connections.listByTeam(teamId);
+    for (let page = await h.bot.flows.connections.listByTeam(teamId); page.length > 0; ) {
+      for (const connection of page) await h.bot.flows.connections.markDeleted(connection.id);
+      page = await h.bot.flows.connections.listByTeam(teamId);
     }
     const reference = await openSetup(h, 'plain-name');
-    h.bot.flows.connections.markDeleted(reference.connection.id);
+    await h.bot.flows.connections.markDeleted(reference.connection.id);
     await fc.assert(
       fc.asyncProperty(hostileText({ maxLength: 3000 }), async (hostile) => {
         const nickname = `${hostile} ${nextName('n')}`;
@@ -194,7 +194,7 @@ describe('hostile input on the bot’s own pages', () => {
         try {
           expectSameMarkup(setup.page, reference.page);
           // As stored: SQLite keeps a lone surrogate as bytes that read back as U+FFFD.
-          const stored = h.bot.flows.connections.findById(teamId, setup.connection.id);
+          const stored = await h.bot.flows.connections.findById(teamId, setup.connection.id);
           expect(setup.page.body).toContain(htmlEscaped(stored?.nickname ?? ''));
 
           const list = await h.admin.command('list');
@@ -222,12 +222,12 @@ describe('hostile input on the bot’s own pages', () => {
           await h.admin.openHome();
           await h.slack.waitForCalls('views.publish', published + 1);
         } finally {
-          h.bot.flows.connections.markDeleted(setup.connection.id);
+          await h.bot.flows.connections.markDeleted(setup.connection.id);
         }
       }),
       { numRuns: 30 },
     );
-    expect(h.bot.flows.connections.countByTeam(teamId)).toBe(0);
+    expect(await h.bot.flows.connections.countByTeam(teamId)).toBe(0);
   });
 
   it('shows what Okta put in error and error_description escaped on the callback page and in the DM', async () => {

@@ -70,7 +70,7 @@ describe('Okta answering the code exchange with something that is not a valid an
   for (const [i, { name, arm, reason }] of cases.entries()) {
     it(`fails the connection, says why and stores nothing when Okta answers with ${name}`, async () => {
       const nickname = `garbage-${i}`;
-      const { link, connection } = newSetupLink(h, nickname);
+      const { link, connection } = await newSetupLink(h, nickname);
       // Armed after the setup page's checks, so that the code exchange meets it.
       const { browser, callbackUrl } = await reachCallback(h, link);
       arm(h);
@@ -95,7 +95,7 @@ describe('Okta answering the code exchange with something that is not a valid an
   }
 
   it('still connects normally once Okta answers properly again', async () => {
-    const { link, connection } = newSetupLink(h, 'garbage-then-fine');
+    const { link, connection } = await newSetupLink(h, 'garbage-then-fine');
     const { callback } = await authorizeInBrowser(h, link);
     expect(callback.status).toBe(200);
     expect(storedRow(h, connection.id)).toMatchObject({ status: 'active', accessToken: 1 });
@@ -113,7 +113,7 @@ describe('Okta answering discovery with an HTML page', () => {
   });
 
   it('says why on the setup page, stores nothing, and leaves the link usable', async () => {
-    const { link, connection } = newSetupLink(h, 'bad-discovery');
+    const { link, connection } = await newSetupLink(h, 'bad-discovery');
     const browser = new HttpBrowser();
     const page = await browser.get(link);
     h.okta.injectFault('/.well-known/openid-configuration', { kind: 'garbage', times: 1 });

@@ -53,8 +53,10 @@ describe('requests the bot refuses', () => {
   let h: Harness;
   let run = 0;
   const teamId = () => h.slack.identity.teamId;
-  const auditsFor = (connectionId: string, action: string): AuditEvent[] =>
-    h.bot.flows.audit.list(teamId(), { connectionId }).filter((event) => event.action === action);
+  const auditsFor = async (connectionId: string, action: string): Promise<AuditEvent[]> =>
+    await (await h.bot.flows.audit.list(teamId(), { connectionId })).filter(
+      (event) => event.action === action,
+    );
   const setupLink = () => {
     run += 1;
     return newSetupLink(h, `refused-${run}`);
@@ -154,7 +156,7 @@ describe('requests the bot refuses', () => {
 
   describe('at the setup form', () => {
     it('refuses a form body over 16 kB with 413 and leaves the link usable', async () => {
-      const { link } = setupLink();
+      const { link } = await setupLink();
       const page = await openPage(link);
       const posted = await postSetup(link, {
         ...page,
@@ -170,7 +172,7 @@ describe('requests the bot refuses', () => {
     });
 
     it('answers 413 to a form body of megabytes without leaving the sender hanging', async () => {
-      const { link } = setupLink();
+      const { link } = await setupLink();
       const page = await openPage(link);
       const headers = new Headers({
         'Content-Type': 'application/x-www-form-urlencoded',
@@ -190,7 +192,7 @@ describe('requests the bot refuses', () => {
     });
 
     it('refuses a post without the page’s cookie, says to allow cookies, and audits it', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const page = await openPage(link);
       const posted = await postSetup(link, {
         csrf: page.csrf,
@@ -199,14 +201,14 @@ describe('requests the bot refuses', () => {
       });
       expect(posted.status).toBe(400);
       expect(posted.body).toContain('did not send the bot’s cookie');
-      expect(auditsFor(connection.id, 'setup.refused')).toMatchObject([
+      expect(await auditsFor(connection.id, 'setup.refused')).toMatchObject([
         { actor: ADMIN, details: { reason: 'cookies_blocked' } },
       ]);
       await expectLinkUsable(link);
     });
 
     it('refuses a post from another origin, and audits where it came from', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const page = await openPage(link);
       const posted = await postSetup(link, {
         ...page,
@@ -215,7 +217,7 @@ describe('requests the bot refuses', () => {
       });
       expect(posted.status).toBe(403);
       expect(posted.body).toContain('The form was sent from another site');
-      expect(auditsFor(connection.id, 'setup.refused')).toMatchObject([
+      expect(await auditsFor(connection.id, 'setup.refused')).toMatchObject([
         {
           actor: ADMIN,
           details: {
@@ -229,7 +231,7 @@ describe('requests the bot refuses', () => {
     });
 
     it('audits a refused post whatever its Origin and Sec-Fetch-Site headers say', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const page = await openPage(link);
       const posted = await postSetup(link, {
         ...page,
@@ -237,13 +239,13 @@ describe('requests the bot refuses', () => {
         fetchSite: 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.',
       });
       expect(posted.status).toBe(403);
-      expect(auditsFor(connection.id, 'setup.refused')).toMatchObject([
+      expect(await auditsFor(connection.id, 'setup.refused')).toMatchObject([
         { details: { reason: 'cross_origin', origin: 'not a URL', fetchSite: 'other' } },
       ]);
     });
 
     it('refuses a post a browser marks as cross-site even with the bot’s origin, and audits it', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const page = await openPage(link);
       const posted = await postSetup(link, {
         ...page,
@@ -251,14 +253,14 @@ describe('requests the bot refuses', () => {
         fetchSite: 'cross-site',
       });
       expect(posted.status).toBe(403);
-      expect(auditsFor(connection.id, 'setup.refused')).toMatchObject([
+      expect(await auditsFor(connection.id, 'setup.refused')).toMatchObject([
         { details: { reason: 'cross_origin', fetchSite: 'cross-site' } },
       ]);
       await expectLinkUsable(link);
     });
 
     it('refuses a post whose csrf field is not the cookie’s, and audits it', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const page = await openPage(link);
       const posted = await postSetup(link, {
         cookie: page.cookie,
@@ -267,32 +269,32 @@ describe('requests the bot refuses', () => {
         fetchSite: 'same-origin',
       });
       expect(posted.status).toBe(403);
-      expect(auditsFor(connection.id, 'setup.refused')).toMatchObject([
+      expect(await auditsFor(connection.id, 'setup.refused')).toMatchObject([
         { details: { reason: 'csrf_mismatch' } },
       ]);
       await expectLinkUsable(link);
     });
 
     it('does not audit refusals on a link that is unknown', async () => {
-      const before = h.bot.flows.audit.list(teamId()).length;
+      const before = await (await h.bot.flows.audit.list(teamId())).length;
       const posted = await postSetup(`${h.publicUrl}/connect/${'A'.repeat(43)}`, {
         csrf: 'x',
         origin: 'https://evil.example',
       });
       expect(posted.status).toBe(403);
-      expect(h.bot.flows.audit.list(teamId())).toHaveLength(before);
+      expect(await h.bot.flows.audit.list(teamId())).toHaveLength(before);
     });
   });
 
   describe('at the OAuth callback', () => {
-    const unknownTeamAudits = (reason: string) =>
-      h.bot.flows.audit
-        .list('unknown')
-        .filter((event) => event.action === 'callback.refused' && event.details.reason === reason);
+    const unknownTeamAudits = async (reason: string) =>
+      (await h.bot.flows.audit.list('unknown')).filter(
+        (event) => event.action === 'callback.refused' && event.details.reason === reason,
+      );
     const tokenCalls = () => h.okta.countRequests('/oauth2/v1/token');
 
     it('refuses a forged state with 400, exchanges nothing, and audits it', async () => {
-      const before = unknownTeamAudits('state_unknown').length;
+      const before = (await unknownTeamAudits('state_unknown')).length;
       const calls = tokenCalls();
       const page = await new HttpBrowser().get(
         `${h.publicUrl}/oauth/okta/callback?state=forged-state-value&code=stolen-code`,
@@ -300,22 +302,22 @@ describe('requests the bot refuses', () => {
       expect(page.status).toBe(400);
       expect(page.body).toContain('not started by the bot');
       expect(tokenCalls()).toBe(calls);
-      expect(unknownTeamAudits('state_unknown')).toHaveLength(before + 1);
+      expect(await unknownTeamAudits('state_unknown')).toHaveLength(before + 1);
     });
 
     it('refuses a code without a state with 400 and audits it', async () => {
-      const before = unknownTeamAudits('state_missing').length;
+      const before = (await unknownTeamAudits('state_missing')).length;
       const page = await new HttpBrowser().get(`${h.publicUrl}/oauth/okta/callback?code=abc`);
       expect(page.status).toBe(400);
-      expect(unknownTeamAudits('state_missing')).toHaveLength(before + 1);
+      expect(await unknownTeamAudits('state_missing')).toHaveLength(before + 1);
     });
 
     it('refuses a replayed callback: nothing changes, nothing is exchanged again, and it is audited', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const { browser, callbackUrl } = await reachCallback(h, link);
       const first = await browser.get(callbackUrl);
       expect(first.status).toBe(200);
-      const active = h.bot.flows.connections.findById(teamId(), connection.id);
+      const active = await h.bot.flows.connections.findById(teamId(), connection.id);
       const calls = tokenCalls();
 
       const replay = await browser.get(callbackUrl);
@@ -323,14 +325,14 @@ describe('requests the bot refuses', () => {
       expect(replay.status).toBe(410);
       expect(replay.body).toContain('already completed');
       expect(tokenCalls()).toBe(calls);
-      expect(h.bot.flows.connections.findById(teamId(), connection.id)).toEqual(active);
-      expect(auditsFor(connection.id, 'callback.refused')).toMatchObject([
+      expect(await h.bot.flows.connections.findById(teamId(), connection.id)).toEqual(active);
+      expect(await auditsFor(connection.id, 'callback.refused')).toMatchObject([
         { actor: ADMIN, details: { reason: 'state_used' } },
       ]);
     });
 
     it('refuses the callback in a browser other than the one that entered the secret, audits it, and lets the right one finish', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const { browser, callbackUrl } = await reachCallback(h, link);
       const calls = tokenCalls();
 
@@ -338,19 +340,23 @@ describe('requests the bot refuses', () => {
 
       expect(other.status).toBe(403);
       expect(tokenCalls()).toBe(calls);
-      expect(auditsFor(connection.id, 'callback.refused')).toMatchObject([
+      expect(await auditsFor(connection.id, 'callback.refused')).toMatchObject([
         { actor: ADMIN, details: { reason: 'browser_mismatch' } },
       ]);
       const right = await browser.get(callbackUrl);
       expect(right.status).toBe(200);
-      expect(h.bot.flows.connections.findById(teamId(), connection.id)?.status).toBe('active');
+      expect(await (await h.bot.flows.connections.findById(teamId(), connection.id))?.status).toBe(
+        'active',
+      );
     });
 
     it('finishes an ordinary sign-in after all these refusals', async () => {
-      const { link, connection } = setupLink();
+      const { link, connection } = await setupLink();
       const { callback } = await authorizeInBrowser(h, link);
       expect(callback.status).toBe(200);
-      expect(h.bot.flows.connections.findById(teamId(), connection.id)?.status).toBe('active');
+      expect(await (await h.bot.flows.connections.findById(teamId(), connection.id))?.status).toBe(
+        'active',
+      );
     });
   });
 });

@@ -84,8 +84,8 @@ describe('secrets never leak', () => {
       const dmChannel = h.slack.dmChannelFor(ADMIN);
       const dms = () => h.slack.messagesTo(dmChannel);
       const teamId = h.slack.identity.teamId;
-      const connectionId = (nickname: string) =>
-        h.bot.flows.connections.findByNickname(teamId, nickname)?.id ?? '';
+      const connectionId = async (nickname: string) =>
+        (await (await h.bot.flows.connections.findByNickname(teamId, nickname))?.id) ?? '';
 
       /** The next DM mentioning `about` after the first `before`. */
       async function dmAbout(before: number, about: string): Promise<StoredMessage> {
@@ -262,7 +262,7 @@ describe('secrets never leak', () => {
       before = dms().length;
       await modalCommand('delete leak-flaky');
       await dmAbout(before, 'Deleted leak-flaky');
-      expect(h.bot.flows.connections.findByNickname(teamId, 'leak-flaky')).toBeNull();
+      expect(await h.bot.flows.connections.findByNickname(teamId, 'leak-flaky')).toBeNull();
 
       for (const path of ['/healthz', '/readyz', '/metrics']) {
         const response = await fetch(`${h.publicUrl}${path}`);

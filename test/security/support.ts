@@ -304,14 +304,14 @@ export function recordFetches(options: { offline?: boolean } = {}): {
  * them but without Slack, so a test can spend one link per run. The nickname is stored
  * as given: the wizard would refuse most of what tests put there.
  */
-export function newSetupLink(
+export async function newSetupLink(
   h: Harness,
   nickname: string,
   options: { domain?: string; clientId?: string } = {},
-): { link: string; connection: Connection } {
+): Promise<{ link: string; connection: Connection }> {
   const teamId = h.slack.identity.teamId;
   const scopes = ['openid', 'offline_access', 'okta.users.read'];
-  const created = h.bot.flows.connections.createPending({
+  const created = await h.bot.flows.connections.createPending({
     teamId,
     nickname,
     orgKind: 'other',
@@ -323,7 +323,7 @@ export function newSetupLink(
     notifyChannel: 'CALERTS',
   });
   if (!created.ok) throw new Error(`nickname ${nickname} is taken`);
-  const { linkToken } = h.bot.flows.authRequests.create({
+  const { linkToken } = await h.bot.flows.authRequests.create({
     connectionId: created.connection.id,
     teamId,
     purpose: 'create',
