@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/e2e/harness.ts';
+import { cleanEnv, startProcess, type TsxProcess, waitForHealthz } from '../../test/tsxProcess.ts';
 import { round } from '../lib/stats.ts';
 
 /**
@@ -61,54 +61,38 @@ function groupRss(pgid: number): number[] {
   return sizes.sort((a, b) => b - a);
 }
 
-async function waitForHealthz(url: string, proc: ChildProcess, timeoutMs: number) {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    if (proc.exitCode !== null)
-      throw new Error(`the bot exited (${proc.exitCode}) before /healthz`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      if (res.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(10);
+/** SIGTERM to the whole group (npm, sh, tsx, node), SIGKILL if it is still there after 10 s. */
+async function stopGroup(run: TsxProcess) {
+  try {
+    process.kill(-run.pid, 'SIGTERM');
+    await run.finished(10_000);
+  } catch {
+    // Gone already, or deaf to SIGTERM.
+  } finally {
+    run.killGroup();
   }
-  throw new Error(`no 200 from ${url} in ${timeoutMs} ms`);
-}
-
-async function stopGroup(proc: ChildProcess) {
-  const pid = proc.pid as number;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  if (proc.exitCode === null) process.kill(-pid, 'SIGTERM');
-  const timer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function startOnce(variant: Variant, options: StartupOptions) {
   const port = await freePort();
+  const { script } = START_COMMANDS[variant];
   const started = performance.now();
-  const proc = spawn('npm', ['run', '--silent', START_COMMANDS[variant].script], {
+  const run = startProcess(`npm run ${script}`, ['npm', 'run', '--silent', script], {
     cwd: options.root,
-    env: {
-      ...process.env,
+    env: cleanEnv({
       ...options.env,
       PORT: String(port),
       DATABASE_PATH: join(options.workDir, `startup-${variant}.sqlite`),
-    },
-    stdio: 'ignore',
-    detached: true,
+    }),
   });
   try {
-    await waitForHealthz(`http://127.0.0.1:${port}/healthz`, proc, 60_000);
+    await waitForHealthz(run, `http://127.0.0.1:${port}`, { timeoutMs: 60_000, intervalMs: 10 });
     const ms = performance.now() - started;
     await sleep(options.idleMs);
-    const rss = groupRss(proc.pid as number);
+    const rss = groupRss(run.pid);
     return { ms, bot: rss[0] ?? 0, all: rss.reduce((sum, size) => sum + size, 0) };
   } finally {
-    await stopGroup(proc);
+    await stopGroup(run);
   }
 }
 
