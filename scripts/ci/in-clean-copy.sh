@@ -11,8 +11,12 @@ root="$(cd "$here/../.." && pwd)"
 want="${1:?usage: in-clean-copy.sh VERSION|MAJOR COMMAND [ARGS…]}"
 shift
 
-copy="$(mktemp -d "${TMPDIR:-/tmp}/okta-connect-node$want-XXXXXX")"
-trap 'rm -rf "$copy"' EXIT
+base="$(mktemp -d "${TMPDIR:-/tmp}/okta-connect-node$want-XXXXXX")"
+trap 'rm -rf "$base"' EXIT
+copy="$base/$(basename "$root")"
+mkdir "$copy"
+# The manifest test reads Slack's schema from ../shared, beside the project.
+if [ -d "$root/../shared" ]; then ln -s "$(cd "$root/../shared" && pwd)" "$base/shared"; fi
 tar -C "$root" --exclude=./node_modules --exclude=./dist --exclude=./data --exclude=./.git \
   --exclude=./test-artifacts --exclude=./.env -cf - . | tar -C "$copy" -xf -
 cd "$copy"
