@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { loadStoreConfig } from '../src/config.ts';
-import { createKeyRing } from '../src/crypto.ts';
-import { openDatabase } from '../src/db/openDatabase.ts';
-import { type RotationResult, rotateKeys } from '../src/db/rotateKeys.ts';
+import { loadStoreConfig } from './config.ts';
+import { createKeyRing } from './crypto.ts';
+import { openDatabase } from './db/openDatabase.ts';
+import { type RotationResult, rotateKeys } from './db/rotateKeys.ts';
 
 /**
  * `npm run rotate-key`: re-seals every stored secret with ENCRYPTION_KEY, opening older
