@@ -1,4 +1,6 @@
 import * as client from 'openid-client';
+import type { ClientCredential } from '../clientCredential.ts';
+import { clientAuthFor, type TokenEndpoint } from './clientAuthentication.ts';
 
 /** Discovery documents change rarely; an hour keeps a sweep of thousands of connections to one fetch per org. */
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
@@ -42,21 +44,23 @@ export class OktaOrgs {
   }
 
   /**
-   * An openid-client configuration for one OAuth app of the org. Discovery is cached
-   * per origin; a failed discovery is not cached, so the next attempt tries again.
+   * An openid-client configuration for one OAuth app of the org, authenticating with
+   * `credential` at `endpoint` (none: only for building authorize URLs). Discovery is
+   * cached per origin; a failed discovery is not cached, so the next attempt tries again.
    */
   async configuration(
     domain: string,
     clientId: string,
-    clientSecret?: string,
+    credential?: ClientCredential,
+    endpoint: TokenEndpoint = 'token',
   ): Promise<client.Configuration> {
     const origin = this.origin(domain);
     const metadata = await this.metadata(domain, origin);
     const config = new client.Configuration(
       metadata,
       clientId,
-      clientSecret === undefined ? undefined : { client_secret: clientSecret },
-      clientSecret === undefined ? client.None() : client.ClientSecretBasic(clientSecret),
+      undefined,
+      credential ? await clientAuthFor(credential, metadata, endpoint) : client.None(),
     );
     config.timeout = this.timeoutSeconds;
     if (origin.startsWith('http:')) client.allowInsecureRequests(config);
