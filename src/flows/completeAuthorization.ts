@@ -152,7 +152,7 @@ export async function completeAuthorization(
   } catch (error) {
     if (!isBotError(error)) throw error;
     deps.logger.warn({ err: error, connectionId: connection.id }, 'code exchange failed');
-    return exchangeFailure(error, fail);
+    return exchangeFailure(error, credential.method, fail);
   }
 
   const granted = tokens.grantedScopes;
@@ -231,11 +231,12 @@ function stateProblem(
 
 function exchangeFailure(
   error: BotError,
+  method: ClientCredential['method'],
   fail: (code: FailureCode, extra?: FailureFacts, retry?: boolean) => CallbackOutcome,
 ) {
   switch (error.code) {
     case 'invalid_client':
-      return fail('invalid_client', {}, true);
+      return fail(method === 'private_key_jwt' ? 'key_refused' : 'invalid_client', {}, true);
     case 'okta_unreachable':
     case 'okta_unavailable':
     case 'okta_rate_limited':

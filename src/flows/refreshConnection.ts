@@ -37,7 +37,7 @@ function refusalText(code: string, interrupted = false): string {
     case 'invalid_grant':
       return 'Okta refused the refresh token (invalid or expired): it was revoked, expired, or the admin’s access changed.';
     case 'invalid_client':
-      return 'Okta refused the client credentials: the client secret was changed or the app was removed.';
+      return 'Okta refused the client credentials: the client secret or key pair was changed, or the app was removed.';
     default:
       return 'Okta no longer lets the app use refresh tokens (Refresh Token grant type turned off).';
   }

@@ -127,9 +127,12 @@ export async function beginAuthorization(
   const lookup = loadSetup(deps, input.linkToken);
   if (!lookup.ok) return lookup;
   const { setup } = lookup;
-  const secret = input.clientSecret.trim();
+  // A key-pair connection authenticates with its own key: there is no secret to take.
+  const usesKeys = setup.connection.clientAuthMethod === 'private_key_jwt';
+  const secret = usesKeys ? '' : input.clientSecret.trim();
   const reuseStored =
-    secret === '' && setup.request.purpose === 'reauthorize' && setup.connection.hasClientSecret;
+    usesKeys ||
+    (secret === '' && setup.request.purpose === 'reauthorize' && setup.connection.hasClientSecret);
   if (secret === '' && !reuseStored) return { ok: false, code: 'secret_missing', setup };
   if (secret !== '' && !SECRET_PATTERN.test(secret))
     return { ok: false, code: 'secret_malformed', setup };

@@ -25,6 +25,7 @@ export const INPUT = {
   nickname: 'nickname',
   domain: 'domain',
   clientId: 'client_id',
+  clientAuth: 'client_auth',
   notifyChannel: 'notify_channel',
   scopeMode: 'scope_mode',
   scopePick: 'scope_pick',
@@ -53,6 +54,12 @@ export const PREREQ = {
   superAdmin: 'super_admin',
 } as const;
 export type Prereq = (typeof PREREQ)[keyof typeof PREREQ];
+
+/** Option values of the client authentication radio buttons: Okta's method names. */
+export const CLIENT_AUTH = {
+  keyPair: 'private_key_jwt',
+  secret: 'client_secret_basic',
+} as const;
 
 /** Option values of the scope mode radio buttons. */
 export const SCOPE_MODE = { default: 'default', custom: 'custom' } as const;

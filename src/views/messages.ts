@@ -32,6 +32,7 @@ export type FailureCode =
   | 'user_not_assigned'
   | 'cancelled'
   | 'invalid_client'
+  | 'key_refused'
   | 'unauthorized_client'
   | 'invalid_grant'
   | 'okta_unreachable'
@@ -192,6 +193,12 @@ export function failureMessage(code: FailureCode, facts: FailureFacts = {}): Adm
         title: 'Okta refused the client secret',
         text: 'The client ID and secret did not match (invalid_client). The connection was not changed.',
         next: 'Copy the secret again from the app’s General tab (Client Credentials) and try again with a new link.',
+      };
+    case 'key_refused':
+      return {
+        title: 'Okta refused the bot’s key',
+        text: 'Okta did not accept the key pair’s signature (invalid_client). The connection was not changed.',
+        next: 'On the app’s General tab (Client Credentials), check that Client authentication is Public key / Private key and that the key shown on the setup page is added and Active, then try again with a new link.',
       };
     case 'unauthorized_client':
       return {

@@ -4,6 +4,7 @@ import type { CustomRoute } from '@slack/bolt';
 
 type ParamsIncomingMessage = Parameters<CustomRoute['handler']>[0];
 
+import { formatPublicJwk } from '../clientCredential.ts';
 import type { FlowDeps } from '../flows/deps.ts';
 import {
   auditSetupRefusal,
@@ -81,6 +82,14 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       csrfToken: csrf,
       formAction: `/connect/${token}`,
       hasStoredSecret: request.purpose === 'reauthorize' && connection.hasClientSecret,
+      ...(connection.clientKey
+        ? {
+            clientKey: {
+              jwk: formatPublicJwk(connection.clientKey),
+              keyId: connection.clientKey.kid,
+            },
+          }
+        : {}),
       expiresAt: request.expiresAt,
       ...(error ? { error } : {}),
     });

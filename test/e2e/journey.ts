@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import { expect } from 'vitest';
 import type { OktaPeer } from '../peers/okta/index.ts';
 import type { SlackPeer, SlackUser, StoredMessage, ViewLike } from '../peers/slack/index.ts';
@@ -26,6 +27,7 @@ export interface WizardAnswers {
   nickname?: string;
   domain?: string;
   clientId?: string;
+  clientAuth?: 'client_secret_basic' | 'private_key_jwt';
   scopeMode?: 'default' | 'custom';
   pick?: string[];
   typed?: string;
@@ -47,6 +49,7 @@ export async function toScopesStep(
     nickname: answers.nickname ?? 'acme-prod',
     domain: answers.domain ?? `https://${ORG}/`,
     client_id: answers.clientId ?? CLIENT_ID,
+    ...(answers.clientAuth ? { client_auth: answers.clientAuth } : {}),
   });
   expect(details.outcome).toMatchObject({ kind: 'pushed' });
   return user.currentView();
@@ -68,7 +71,8 @@ export async function authorizeInBrowser(
   h: { okta: OktaPeer },
   link: string,
   options: {
-    secret?: string;
+    /** null: a key-pair connection's page, which has no secret field. */
+    secret?: string | null;
     browser?: HttpBrowser;
     signIn?: { username: string; password: string } | { cancel: true };
   } = {},
@@ -78,7 +82,7 @@ export async function authorizeInBrowser(
   expect(setup.status).toBe(200);
   const posted = await browser.postForm(link, {
     csrf: csrfFrom(setup.body),
-    client_secret: options.secret ?? CLIENT_SECRET,
+    ...(options.secret === null ? {} : { client_secret: options.secret ?? CLIENT_SECRET }),
   });
   expect(
     posted.status,
@@ -104,4 +108,11 @@ export async function reachCallback(h: { okta: OktaPeer }, link: string) {
     password: ADMIN_PASSWORD,
   });
   return { browser, csrf, callbackUrl: back.href };
+}
+
+/** The public JWK a key-pair setup page shows, as the admin copies it into Okta. */
+export function publicJwkIn(body: string): JsonWebKey & { kid: string } {
+  const match = body.match(/<code id="public-jwk">([^<]+)<\/code>/);
+  if (!match?.[1]) throw new Error('no public key on the page');
+  return JSON.parse(match[1].replaceAll('&quot;', '"')) as JsonWebKey & { kid: string };
 }

@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deleteConnection } from '../../src/flows/deleteConnection.ts';
+import { refreshConnection } from '../../src/flows/refreshConnection.ts';
+import {
+  connectionNamed,
+  dmAbout,
+  dmCount,
+  openModalWith,
+  requestSetupLink,
+  textOf,
+} from './connectionSteps.ts';
+import { ADMIN, CLIENT_ID, type Harness, startHarness } from './harness.ts';
+import { HttpBrowser } from './httpBrowser.ts';
+import { authorizeInBrowser, linkIn, publicJwkIn } from './journey.ts';
+import { expectSlackAccepted } from './slackChecks.ts';
+
+describe('a connection that authenticates with a key pair (private_key_jwt)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    try {
+      expectSlackAccepted(h);
+    } finally {
+      await h.close();
+    }
+  });
+
+  /** The admin opens the setup page and adds the key it shows to the app, as in Okta's "Add key". */
+  async function addKeyFromPage(link: string) {
+    const browser = new HttpBrowser();
+    const setup = await browser.get(link);
+    expect(setup.status).toBe(200);
+    const jwk = publicJwkIn(setup.body);
+    h.okta.updateApp(CLIENT_ID, { authMethod: 'private_key_jwt', jwks: [jwk] });
+    return { browser, setup, jwk };
+  }
+
+  it('connects without a secret: the page shows the public key, Okta takes the signed assertion, and refresh, reauthorization and delete use the same key', async () => {
+    const {
+      link,
+      connection: pending,
+      dm,
+    } = await requestSetupLink(h, {
+      nickname: 'acme-keys',
+      clientAuth: 'private_key_jwt',
+    });
+    expect(pending).toMatchObject({ status: 'pending', clientAuthMethod: 'private_key_jwt' });
+    expect(textOf(dm)).toContain('add the public key it shows');
+
+    const { browser, setup, jwk } = await addKeyFromPage(link);
+    expect(setup.body).not.toContain('name="client_secret"');
+    expect(setup.body).toContain('Public key / Private key');
+    expect(setup.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
+    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    expect(jwk).not.toHaveProperty('d');
+    expect(jwk.kid).toBe(pending.clientKey?.kid);
+
+    const before = dmCount(h);
+    const { callback } = await authorizeInBrowser(h, link, { browser, secret: null });
+    expect(callback.status).toBe(200);
+    await dmAbout(h, before, 'acme-keys is connected');
+    const active = connectionNamed(h, 'acme-keys');
+    expect(active).toMatchObject({
+      status: 'active',
+      hasClientSecret: false,
+      hasRefreshToken: true,
+      clientAuthMethod: 'private_key_jwt',
+    });
+    const row = h.database.sqlite
+      .prepare('SELECT client_secret, client_private_key FROM connections WHERE id = ?')
+      .get(active.id) as { client_secret: string | null; client_private_key: string };
+    expect(row.client_secret).toBeNull();
+    expect(row.client_private_key.startsWith('v1.')).toBe(true);
+
+    const refreshed = await refreshConnection(
+      h.bot.flows,
+      { teamId: active.teamId, id: active.id },
+      { owner: 'test', force: true },
+    );
+    expect(refreshed.kind).toBe('refreshed');
+
+    await openModalWith(h, h.admin, 'reauth acme-keys');
+    const beforeReauth = dmCount(h);
+    await h.admin.submit();
+    const reauthDm = await dmAbout(h, beforeReauth, 'Reauthorize acme-keys');
+    expect(textOf(reauthDm)).toContain('public key is still on the OAuth app');
+    const again = await authorizeInBrowser(h, linkIn(reauthDm), { secret: null });
+    expect(publicJwkIn(again.setup.body).kid).toBe(jwk.kid);
+    expect(again.callback.status).toBe(200);
+    expect(connectionNamed(h, 'acme-keys')).toMatchObject({
+      status: 'active',
+      clientKey: { kid: jwk.kid },
+    });
+
+    const deleted = await deleteConnection(h.bot.flows, {
+      teamId: active.teamId,
+      actor: ADMIN,
+      connectionId: active.id,
+    });
+    expect(deleted).toMatchObject({ ok: true, revoked: 2 });
+    const wiped = h.database.sqlite
+      .prepare('SELECT client_private_key, pending_private_key FROM connections WHERE id = ?')
+      .get(active.id);
+    expect(wiped).toEqual({ client_private_key: null, pending_private_key: null });
+  });
+
+  it('says Okta refused the bot’s key when the app does not have it, and changes nothing', async () => {
+    const { link } = await requestSetupLink(h, {
+      nickname: 'acme-nokey',
+      clientAuth: 'private_key_jwt',
+    });
+    const { callback } = await authorizeInBrowser(h, link, { secret: null });
+    expect(callback.body).toContain('Okta refused the bot’s key');
+    expect(connectionNamed(h, 'acme-nokey')).toMatchObject({ hasRefreshToken: false });
+  });
+});
