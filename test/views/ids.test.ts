@@ -33,6 +33,7 @@ describe('the ids the handlers route on', () => {
       nickname: 'nickname',
       domain: 'domain',
       clientId: 'client_id',
+      clientAuth: 'client_auth',
       notifyChannel: 'notify_channel',
       scopeMode: 'scope_mode',
       scopePick: 'scope_pick',
