@@ -3,6 +3,7 @@ import { notFoundMessage, refusalMessage } from '../views/notices.ts';
 import { runConnectionTest, testingMessage } from './connectionTest.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
+import { keyRotationStart } from './keyRotation.ts';
 import type { Listeners } from './listeners.ts';
 import { listPage } from './listPage.ts';
 import { openConnectionModal } from './openConnectionModal.ts';
@@ -11,13 +12,13 @@ import { commandTeamKey, slashCommandBody } from './payloads.ts';
 
 export const COMMAND = '/okta-connect';
 
-/** `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | delete NAME | help]`. */
+/** `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | delete NAME | rotate-keypair NAME | help]`. */
 function parseCommandText(text: string): { word: string; name: string } {
   const [word = '', ...rest] = text.trim().split(/\s+/);
   return { word: word.toLowerCase(), name: rest.join(' ').trim() };
 }
 
-const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete']);
+const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete', 'rotate-keypair']);
 
 export function registerCommand(app: Listeners, deps: HandlerDeps): void {
   app.command(COMMAND, async ({ ack, body, client, respond }) => {
@@ -56,7 +57,7 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
       await ack(listPage(deps, teamId, 1));
       return;
     }
-    const connection = deps.flows.connections.findByNickname(teamId, name);
+    const connection = await deps.flows.connections.findByNickname(teamId, name);
     if (!connection) {
       await ack(notFoundMessage(name));
       return;
@@ -70,6 +71,11 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
           await respond({ response_type: 'ephemeral', ...message });
         },
       );
+      return;
+    }
+    if (word === 'rotate-keypair') {
+      const target = { teamId, actor: command.user_id, connectionId: connection.id };
+      await ack({ response_type: 'ephemeral', ...(await keyRotationStart(deps, target)) });
       return;
     }
     await ack();

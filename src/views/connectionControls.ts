@@ -2,13 +2,19 @@ import type { types } from '@slack/bolt';
 import { actions, button } from './blocks.ts';
 import { ACTION, connActionsBlockId } from './ids.ts';
 
-/** The buttons under one connection, in the list and in the Home tab. */
-export function connectionButtons(id: string): types.ActionsBlock {
+/**
+ * The buttons under one connection, in the list and in the Home tab; a key-pair
+ * connection also gets *Rotate key pair*.
+ */
+export function connectionButtons(id: string, keyPair = false): types.ActionsBlock {
   return actions(
     [
       button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: id }),
       button({ text: 'Test', actionId: ACTION.connTest, value: id }),
       button({ text: 'Edit scopes', actionId: ACTION.connScopes, value: id }),
+      ...(keyPair
+        ? [button({ text: 'Rotate key pair', actionId: ACTION.connRotateKey, value: id })]
+        : []),
       button({ text: 'Delete', actionId: ACTION.connDelete, value: id, style: 'danger' }),
     ],
     connActionsBlockId(id),

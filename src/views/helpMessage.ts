@@ -16,16 +16,23 @@ const COMMANDS: readonly (readonly [usage: string, what: string])[] = [
     'Change the scopes a connection asks for; it then needs reauthorizing.',
   ],
   ['`/okta-connect delete NAME`', 'Revoke a connection’s tokens at Okta and erase it.'],
+  [
+    '`/okta-connect rotate-keypair NAME`',
+    'Give a key-pair connection a new key: add it in Okta, and the bot switches once Okta accepts it.',
+  ],
   ['`/okta-connect help`', 'Show this list.'],
 ];
 
 /** The commands, one line each; also the answer to words the bot does not know. */
 export function helpMessage(): SlackMessage {
-  return message('Okta connections: /okta-connect new, list, test, reauth, scopes, delete, help.', [
-    header('Okta connections'),
-    section(COMMANDS.map(([usage, what]) => `${usage} — ${what}`).join('\n')),
-    context(
-      'NAME is a connection’s nickname, as shown by `/okta-connect list`. The client secret is never typed into Slack: the bot sends you a private link to its own page for it.',
-    ),
-  ]);
+  return message(
+    'Okta connections: /okta-connect new, list, test, reauth, scopes, delete, rotate-keypair, help.',
+    [
+      header('Okta connections'),
+      section(COMMANDS.map(([usage, what]) => `${usage} — ${what}`).join('\n')),
+      context(
+        'NAME is a connection’s nickname, as shown by `/okta-connect list`. The client secret is never typed into Slack: the bot sends you a private link to its own page for it (a key-pair connection needs no secret at all).',
+      ),
+    ],
+  );
 }

@@ -118,7 +118,10 @@ export function homeView(input: HomeInput): types.HomeView {
       );
       shown = group;
     }
-    blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
+    blocks.push(
+      section(describe(connection, input.now)),
+      connectionButtons(connection.id, connection.clientAuthMethod === 'private_key_jwt'),
+    );
   }
   blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.homePage, HOME_BLOCK));
   return homeTab(blocks);

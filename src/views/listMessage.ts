@@ -58,7 +58,10 @@ export function listMessage(input: ListInput): SlackMessage {
   if (input.pageCount > 1) blocks.push(context(`Page ${input.page} of ${input.pageCount}`));
   for (const [i, connection] of input.connections.entries()) {
     if (i > 0) blocks.push(divider());
-    blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
+    blocks.push(
+      section(describe(connection, input.now)),
+      connectionButtons(connection.id, connection.clientAuthMethod === 'private_key_jwt'),
+    );
   }
   blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.listPage, LIST_PAGING_BLOCK));
   return message(
