@@ -5,6 +5,9 @@ import { ACTION } from './ids.ts';
 import { code, escapeValue } from './mrkdwn.ts';
 import { simpleNotice } from './notices.ts';
 
+/** `block_id` of the confirm and cancel buttons. */
+export const KEY_ROTATION_BLOCK = 'key_rotation';
+
 /** What a confirm button carries: the connection and the key it was shown for. */
 export function rotationButtonValue(connectionId: string, keyId: string): string {
   return `${connectionId} ${keyId}`;
@@ -40,19 +43,22 @@ export function keyRotationMessage(input: {
     section(
       '*2.* Then press *Okta has the new key*: the bot asks Okta whether it accepts the new key, and switches only if it does.',
     ),
-    actions([
-      button({
-        text: 'Okta has the new key',
-        actionId: ACTION.keyRotationConfirm,
-        value: rotationButtonValue(input.connectionId, input.pending.kid),
-        style: 'primary',
-      }),
-      button({
-        text: 'Cancel rotation',
-        actionId: ACTION.keyRotationCancel,
-        value: input.connectionId,
-      }),
-    ]),
+    actions(
+      [
+        button({
+          text: 'Okta has the new key',
+          actionId: ACTION.keyRotationConfirm,
+          value: rotationButtonValue(input.connectionId, input.pending.kid),
+          style: 'primary',
+        }),
+        button({
+          text: 'Cancel rotation',
+          actionId: ACTION.keyRotationCancel,
+          value: input.connectionId,
+        }),
+      ],
+      KEY_ROTATION_BLOCK,
+    ),
     context(`New key ID ${code(input.pending.kid)}. The private key never leaves the bot.`),
   ]);
 }

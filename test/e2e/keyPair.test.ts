@@ -1,7 +1,10 @@
+import type { JsonWebKey } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deleteConnection } from '../../src/flows/deleteConnection.ts';
 import { refreshConnection } from '../../src/flows/refreshConnection.ts';
+import type { StoredMessage } from '../peers/slack/index.ts';
 import {
+  connectActive,
   connectionNamed,
   dmAbout,
   dmCount,
@@ -12,7 +15,7 @@ import {
 import { ADMIN, CLIENT_ID, type Harness, startHarness } from './harness.ts';
 import { HttpBrowser } from './httpBrowser.ts';
 import { authorizeInBrowser, linkIn, publicJwkIn } from './journey.ts';
-import { expectSlackAccepted } from './slackChecks.ts';
+import { expectSlackAccepted, messageIn } from './slackChecks.ts';
 
 describe('a connection that authenticates with a key pair (private_key_jwt)', () => {
   let h: Harness;
@@ -104,6 +107,83 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
       .prepare('SELECT client_private_key, pending_private_key FROM connections WHERE id = ?')
       .get(active.id);
     expect(wiped).toEqual({ client_private_key: null, pending_private_key: null });
+  });
+
+  /** A key-pair connection taken to active, its key added in Okta as the setup page says. */
+  async function connectWithKeyPair(nickname: string) {
+    const { link } = await requestSetupLink(h, { nickname, clientAuth: 'private_key_jwt' });
+    const { browser, jwk } = await addKeyFromPage(link);
+    const before = dmCount(h);
+    await authorizeInBrowser(h, link, { browser, secret: null });
+    await dmAbout(h, before, `${nickname} is connected`);
+    return { connection: connectionNamed(h, nickname), jwk };
+  }
+
+  const jwkIn = (message: { text?: string | undefined; blocks?: unknown }) => {
+    const found = textOf(message).match(/```(\{[^`]+\})```/)?.[1];
+    if (!found) throw new Error('no public key in the message');
+    return JSON.parse(found.replaceAll('\\"', '"')) as JsonWebKey & { kid: string };
+  };
+
+  async function press(message: StoredMessage, actionId: string) {
+    const before = h.slack.responseUrlPosts().length;
+    await h.admin.clickInMessage(message, 'key_rotation', actionId);
+    const post = await h.slack.waitForResponseUrlPosts(before + 1, 15_000);
+    return textOf(post?.body as { text?: string; blocks?: unknown });
+  }
+
+  it('rotates the key pair: a pending key shown with Okta’s steps, no switch until Okta accepts it, then the old key dropped', async () => {
+    const { connection, jwk: oldJwk } = await connectWithKeyPair('acme-rotate');
+    expect(textOf(messageIn(await h.admin.command('list')))).toContain('conn_rotate_key');
+
+    const started = messageIn(await h.admin.command('rotate-keypair acme-rotate'));
+    const newJwk = jwkIn(started);
+    expect(newJwk.kid).not.toBe(oldJwk.kid);
+    expect(newJwk).not.toHaveProperty('d');
+    expect(textOf(started)).toContain('Add key');
+    expect(jwkIn(messageIn(await h.admin.command('rotate-keypair acme-rotate'))).kid).toBe(
+      newJwk.kid,
+    );
+
+    expect(await press(started, 'key_rotation_confirm')).toContain(
+      'Okta does not accept the new key yet',
+    );
+    expect(connectionNamed(h, 'acme-rotate').clientKey?.kid).toBe(oldJwk.kid);
+
+    h.okta.updateApp(CLIENT_ID, { jwks: [oldJwk, newJwk] });
+    expect(await press(started, 'key_rotation_confirm')).toContain('now signs with its new key');
+    expect(connectionNamed(h, 'acme-rotate')).toMatchObject({
+      clientKey: { kid: newJwk.kid },
+      pendingClientKey: null,
+    });
+    expect(
+      h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: connection.id })[0],
+    ).toMatchObject({
+      action: 'client_key.rotated',
+      details: { newKeyId: newJwk.kid, oldKeyId: oldJwk.kid },
+    });
+
+    h.okta.updateApp(CLIENT_ID, { jwks: [newJwk] });
+    const refreshed = await refreshConnection(
+      h.bot.flows,
+      { teamId: connection.teamId, id: connection.id },
+      { owner: 'test', force: true },
+    );
+    expect(refreshed.kind).toBe('refreshed');
+    expect(await press(started, 'key_rotation_confirm')).toContain('This key rotation is over');
+
+    const again = messageIn(await h.admin.command('rotate-keypair acme-rotate'));
+    expect(await press(again, 'key_rotation_cancel')).toContain('Key rotation cancelled');
+    expect(connectionNamed(h, 'acme-rotate')).toMatchObject({
+      clientKey: { kid: newJwk.kid },
+      pendingClientKey: null,
+    });
+  });
+
+  it('tells that a connection with a client secret has no key pair to rotate', async () => {
+    await connectActive(h, { nickname: 'acme-secret' });
+    const answer = messageIn(await h.admin.command('rotate-keypair acme-secret'));
+    expect(textOf(answer)).toContain('This connection uses a client secret');
   });
 
   it('says Okta refused the bot’s key when the app does not have it, and changes nothing', async () => {
