@@ -127,7 +127,7 @@ ${hasScopes ? html`<h2>Scopes the bot will request</h2>\n${scopeList(input.scope
 ${key ? keySection(key, create) : ''}
 <form method="post" action="${input.formAction}">
 <input type="hidden" name="csrf" value="${input.csrfToken}">
-${key ? '' : secretField(input.hasStoredSecret)}
+${key ? html`<p class="help">Add the key in Okta first: until Okta has it, the sign-in ends with “Okta refused the bot’s key”.</p>` : secretField(input.hasStoredSecret)}
 <button type="submit" id="continue">Continue to Okta</button>
 </form>
 <h2>What happens next</h2>
