@@ -60,7 +60,7 @@ export class OktaOrgs {
       metadata,
       clientId,
       undefined,
-      credential ? await clientAuthFor(credential, metadata, endpoint) : client.None(),
+      credential ? await clientAuthFor(credential, metadata, endpoint, this.now) : client.None(),
     );
     config.timeout = this.timeoutSeconds;
     if (origin.startsWith('http:')) client.allowInsecureRequests(config);
