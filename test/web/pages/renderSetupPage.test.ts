@@ -10,8 +10,14 @@ const FORM_ACTION = ["'self'", OKTA_ORIGIN];
 
 function render(overrides: Parameters<typeof setupInput>[0] = {}) {
   const page = renderSetupPage(setupInput(overrides));
-  return { page, document: expectSafePage(page, { formAction: FORM_ACTION }) };
+  const copyScript = overrides.clientKey !== undefined;
+  return { page, document: expectSafePage(page, { formAction: FORM_ACTION, copyScript }) };
 }
+
+const KEY = {
+  jwk: '{"kty":"EC","crv":"P-256","x":"x1","y":"y1","kid":"kid-1","alg":"ES256","use":"sig"}',
+  keyId: 'kid-1',
+};
 
 function one(document: HtmlElement, tag: string): HtmlElement {
   const found = byTag(document, tag);
@@ -24,6 +30,27 @@ function secretInput(document: HtmlElement): HtmlElement {
 }
 
 describe('renderSetupPage', () => {
+  it('for a key pair: the public JWK as text with Okta’s steps, a copy button hidden until the script shows it, and no secret field', () => {
+    const { page, document } = render({ clientKey: KEY });
+    expect(textOf(byId(document, 'public-jwk'))).toBe(KEY.jwk);
+    const text = textOf(document);
+    expect(text).toContain('Set Client authentication to Public key / Private key');
+    expect(text).toContain('Add key');
+    expect(text).toContain('key ID kid-1');
+    expect(byTag(document, 'input').map((input) => attribute(input, 'name'))).toEqual(['csrf']);
+    const copy = byTag(document, 'button').find((b) => attribute(b, 'data-copy') === 'public-jwk');
+    expect(copy && attribute(copy, 'type')).toBe('button');
+    expect(copy?.attributes.map(([name]) => name)).toContain('hidden');
+    expect(attribute(byId(document, 'copy-status'), 'role')).toBe('status');
+    expect(page.html).toContain('navigator.clipboard.writeText');
+  });
+
+  it('for a key-pair reauthorization: says the connection keeps its key', () => {
+    const { document } = render({ purpose: 'reauthorize', clientKey: KEY });
+    expect(textOf(document)).toContain('It keeps its key pair.');
+    expect(textOf(document)).toContain('Check the public key in Okta');
+  });
+
   it('shows the org, client ID, expiry and redirect URI to check, with status 200', () => {
     const { page, document } = render();
     expect(page.status).toBe(200);
