@@ -23,30 +23,45 @@ export type RotationStart =
   | { ok: true; connection: Connection; pending: PublicKeyJwk; currentKeyId: string }
   | { ok: false; code: 'not_found' | 'not_key_pair'; connection?: Connection };
 
+/** The target connection, when it exists and authenticates with a key pair. */
+async function keyPairConnection(deps: FlowDeps, target: RotationTarget) {
+  const connection = await deps.connections.findById(target.teamId, target.connectionId);
+  if (!connection) return { ok: false, code: 'not_found' } as const;
+  const key = connection.clientAuthMethod === 'private_key_jwt' ? connection.clientKey : null;
+  if (!key) return { ok: false, code: 'not_key_pair', connection } as const;
+  return { ok: true, connection, currentKeyId: key.kid } as const;
+}
+
+async function audit(
+  deps: FlowDeps,
+  target: RotationTarget,
+  action: string,
+  details: Record<string, string>,
+) {
+  await deps.audit.record({
+    teamId: target.teamId,
+    connectionId: target.connectionId,
+    actor: target.actor,
+    action,
+    details,
+  });
+}
+
 /** Makes the pending key, or shows the one already pending so a key pasted in Okta stays good. */
 export async function startKeyRotation(
   deps: FlowDeps,
   target: RotationTarget,
 ): Promise<RotationStart> {
-  const connection = await deps.connections.findById(target.teamId, target.connectionId);
-  if (!connection) return { ok: false, code: 'not_found' };
-  if (connection.clientAuthMethod !== 'private_key_jwt' || !connection.clientKey) {
-    return { ok: false, code: 'not_key_pair', connection };
-  }
-  const currentKeyId = connection.clientKey.kid;
+  const found = await keyPairConnection(deps, target);
+  if (!found.ok) return found;
+  const { connection, currentKeyId } = found;
   if (connection.pendingClientKey) {
     return { ok: true, connection, pending: connection.pendingClientKey.jwk, currentKeyId };
   }
   const key = generateClientKey();
   const stored = await deps.connections.storePendingKey(connection.id, key);
   if (!stored) return { ok: false, code: 'not_found' };
-  await deps.audit.record({
-    teamId: target.teamId,
-    connectionId: connection.id,
-    actor: target.actor,
-    action: 'client_key.rotation_started',
-    details: { newKeyId: key.keyId, currentKeyId },
-  });
+  await audit(deps, target, 'client_key.rotation_started', { newKeyId: key.keyId, currentKeyId });
   return { ok: true, connection: stored, pending: key.publicJwk, currentKeyId };
 }
 
@@ -68,11 +83,9 @@ export async function confirmKeyRotation(
   deps: FlowDeps,
   target: RotationTarget & { keyId: string },
 ): Promise<RotationFinish> {
-  const connection = await deps.connections.findById(target.teamId, target.connectionId);
-  if (!connection) return { ok: false, code: 'not_found' };
-  if (connection.clientAuthMethod !== 'private_key_jwt' || !connection.clientKey) {
-    return { ok: false, code: 'not_key_pair', connection };
-  }
+  const found = await keyPairConnection(deps, target);
+  if (!found.ok) return found;
+  const { connection, currentKeyId: oldKeyId } = found;
   if (connection.pendingClientKey?.jwk.kid !== target.keyId) {
     return { ok: false, code: 'rotation_stale', connection };
   }
@@ -92,16 +105,9 @@ export async function confirmKeyRotation(
     return { ok: false, code: 'okta_unreachable', connection };
   }
   if (verdict === 'refused') return { ok: false, code: 'key_not_in_okta', connection };
-  const oldKeyId = connection.clientKey.kid;
   const switched = await deps.connections.promotePendingKey(connection.id, target.keyId);
   if (!switched) return { ok: false, code: 'rotation_stale', connection };
-  await deps.audit.record({
-    teamId: target.teamId,
-    connectionId: connection.id,
-    actor: target.actor,
-    action: 'client_key.rotated',
-    details: { newKeyId: target.keyId, oldKeyId },
-  });
+  await audit(deps, target, 'client_key.rotated', { newKeyId: target.keyId, oldKeyId });
   return { ok: true, connection: switched, newKeyId: target.keyId, oldKeyId };
 }
 
@@ -114,12 +120,8 @@ export async function cancelKeyRotation(
   if (!connection?.pendingClientKey) return { ok: false, connection };
   const dropped = await deps.connections.dropPendingKey(connection.id);
   if (dropped) {
-    await deps.audit.record({
-      teamId: target.teamId,
-      connectionId: connection.id,
-      actor: target.actor,
-      action: 'client_key.rotation_cancelled',
-      details: { droppedKeyId: connection.pendingClientKey.jwk.kid },
+    await audit(deps, target, 'client_key.rotation_cancelled', {
+      droppedKeyId: connection.pendingClientKey.jwk.kid,
     });
   }
   return { ok: dropped !== null, connection: dropped ?? connection };

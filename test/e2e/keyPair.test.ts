@@ -1,5 +1,5 @@
 import type { JsonWebKey } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteConnection } from '../../src/flows/deleteConnection.ts';
 import { refreshConnection } from '../../src/flows/refreshConnection.ts';
 import type { StoredMessage } from '../peers/slack/index.ts';
@@ -12,26 +12,14 @@ import {
   requestSetupLink,
   textOf,
 } from './connectionSteps.ts';
-import { ADMIN, CLIENT_ID, type Harness, startHarness } from './harness.ts';
+import { ADMIN, CLIENT_ID, type Harness } from './harness.ts';
 import { HttpBrowser } from './httpBrowser.ts';
 import { authorizeInBrowser, linkIn, publicJwkIn } from './journey.ts';
-import { expectSlackAccepted, messageIn } from './slackChecks.ts';
+import { messageIn, withHarness } from './slackChecks.ts';
 
 describe('a connection that authenticates with a key pair (private_key_jwt)', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    try {
-      expectSlackAccepted(h);
-    } finally {
-      await h.close();
-    }
-  });
-
   /** The admin opens the setup page and adds the key it shows to the app, as in Okta's "Add key". */
-  async function addKeyFromPage(link: string) {
+  async function addKeyFromPage(h: Harness, link: string) {
     const browser = new HttpBrowser();
     const setup = await browser.get(link);
     expect(setup.status).toBe(200);
@@ -40,79 +28,80 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
     return { browser, setup, jwk };
   }
 
-  it('connects without a secret: the page shows the public key, Okta takes the signed assertion, and refresh, reauthorization and delete use the same key', async () => {
-    const {
-      link,
-      connection: pending,
-      dm,
-    } = await requestSetupLink(h, {
-      nickname: 'acme-keys',
-      clientAuth: 'private_key_jwt',
-    });
-    expect(pending).toMatchObject({ status: 'pending', clientAuthMethod: 'private_key_jwt' });
-    expect(textOf(dm)).toContain('add the public key it shows');
+  it('connects without a secret: the page shows the public key, Okta takes the signed assertion, and refresh, reauthorization and delete use the same key', () =>
+    withHarness({}, async (h) => {
+      const {
+        link,
+        connection: pending,
+        dm,
+      } = await requestSetupLink(h, {
+        nickname: 'acme-keys',
+        clientAuth: 'private_key_jwt',
+      });
+      expect(pending).toMatchObject({ status: 'pending', clientAuthMethod: 'private_key_jwt' });
+      expect(textOf(dm)).toContain('add the public key it shows');
 
-    const { browser, setup, jwk } = await addKeyFromPage(link);
-    expect(setup.body).not.toContain('name="client_secret"');
-    expect(setup.body).toContain('Public key / Private key');
-    expect(setup.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
-    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-    expect(jwk).not.toHaveProperty('d');
-    expect(jwk.kid).toBe(pending.clientKey?.kid);
+      const { browser, setup, jwk } = await addKeyFromPage(h, link);
+      expect(setup.body).not.toContain('name="client_secret"');
+      expect(setup.body).toContain('Public key / Private key');
+      expect(setup.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
+      expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      expect(jwk).not.toHaveProperty('d');
+      expect(jwk.kid).toBe(pending.clientKey?.kid);
 
-    const before = dmCount(h);
-    const { callback } = await authorizeInBrowser(h, link, { browser, secret: null });
-    expect(callback.status).toBe(200);
-    await dmAbout(h, before, 'acme-keys is connected');
-    const active = connectionNamed(h, 'acme-keys');
-    expect(active).toMatchObject({
-      status: 'active',
-      hasClientSecret: false,
-      hasRefreshToken: true,
-      clientAuthMethod: 'private_key_jwt',
-    });
-    const row = h.database.sqlite
-      .prepare('SELECT client_secret, client_private_key FROM connections WHERE id = ?')
-      .get(active.id) as { client_secret: string | null; client_private_key: string };
-    expect(row.client_secret).toBeNull();
-    expect(row.client_private_key.startsWith('v1.')).toBe(true);
+      const before = dmCount(h);
+      const { callback } = await authorizeInBrowser(h, link, { browser, secret: null });
+      expect(callback.status).toBe(200);
+      await dmAbout(h, before, 'acme-keys is connected');
+      const active = connectionNamed(h, 'acme-keys');
+      expect(active).toMatchObject({
+        status: 'active',
+        hasClientSecret: false,
+        hasRefreshToken: true,
+        clientAuthMethod: 'private_key_jwt',
+      });
+      const row = h.database.sqlite
+        .prepare('SELECT client_secret, client_private_key FROM connections WHERE id = ?')
+        .get(active.id) as { client_secret: string | null; client_private_key: string };
+      expect(row.client_secret).toBeNull();
+      expect(row.client_private_key.startsWith('v1.')).toBe(true);
 
-    const refreshed = await refreshConnection(
-      h.bot.flows,
-      { teamId: active.teamId, id: active.id },
-      { owner: 'test', force: true },
-    );
-    expect(refreshed.kind).toBe('refreshed');
+      const refreshed = await refreshConnection(
+        h.bot.flows,
+        { teamId: active.teamId, id: active.id },
+        { owner: 'test', force: true },
+      );
+      expect(refreshed.kind).toBe('refreshed');
 
-    await openModalWith(h, h.admin, 'reauth acme-keys');
-    const beforeReauth = dmCount(h);
-    await h.admin.submit();
-    const reauthDm = await dmAbout(h, beforeReauth, 'Reauthorize acme-keys');
-    expect(textOf(reauthDm)).toContain('public key is still on the OAuth app');
-    const again = await authorizeInBrowser(h, linkIn(reauthDm), { secret: null });
-    expect(publicJwkIn(again.setup.body).kid).toBe(jwk.kid);
-    expect(again.callback.status).toBe(200);
-    expect(connectionNamed(h, 'acme-keys')).toMatchObject({
-      status: 'active',
-      clientKey: { kid: jwk.kid },
-    });
+      await openModalWith(h, h.admin, 'reauth acme-keys');
+      const beforeReauth = dmCount(h);
+      await h.admin.submit();
+      const reauthDm = await dmAbout(h, beforeReauth, 'Reauthorize acme-keys');
+      expect(textOf(reauthDm)).toContain('public key is still on the OAuth app');
+      const again = await authorizeInBrowser(h, linkIn(reauthDm), { secret: null });
+      expect(publicJwkIn(again.setup.body).kid).toBe(jwk.kid);
+      expect(again.callback.status).toBe(200);
+      expect(connectionNamed(h, 'acme-keys')).toMatchObject({
+        status: 'active',
+        clientKey: { kid: jwk.kid },
+      });
 
-    const deleted = await deleteConnection(h.bot.flows, {
-      teamId: active.teamId,
-      actor: ADMIN,
-      connectionId: active.id,
-    });
-    expect(deleted).toMatchObject({ ok: true, revoked: 2 });
-    const wiped = h.database.sqlite
-      .prepare('SELECT client_private_key, pending_private_key FROM connections WHERE id = ?')
-      .get(active.id);
-    expect(wiped).toEqual({ client_private_key: null, pending_private_key: null });
-  });
+      const deleted = await deleteConnection(h.bot.flows, {
+        teamId: active.teamId,
+        actor: ADMIN,
+        connectionId: active.id,
+      });
+      expect(deleted).toMatchObject({ ok: true, revoked: 2 });
+      const wiped = h.database.sqlite
+        .prepare('SELECT client_private_key, pending_private_key FROM connections WHERE id = ?')
+        .get(active.id);
+      expect(wiped).toEqual({ client_private_key: null, pending_private_key: null });
+    }));
 
   /** A key-pair connection taken to active, its key added in Okta as the setup page says. */
-  async function connectWithKeyPair(nickname: string) {
+  async function connectWithKeyPair(h: Harness, nickname: string) {
     const { link } = await requestSetupLink(h, { nickname, clientAuth: 'private_key_jwt' });
-    const { browser, jwk } = await addKeyFromPage(link);
+    const { browser, jwk } = await addKeyFromPage(h, link);
     const before = dmCount(h);
     await authorizeInBrowser(h, link, { browser, secret: null });
     await dmAbout(h, before, `${nickname} is connected`);
@@ -125,74 +114,81 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
     return JSON.parse(found.replaceAll('\\"', '"')) as JsonWebKey & { kid: string };
   };
 
-  async function press(message: StoredMessage, actionId: string) {
+  async function press(h: Harness, message: StoredMessage, actionId: string) {
     const before = h.slack.responseUrlPosts().length;
     await h.admin.clickInMessage(message, 'key_rotation', actionId);
     const post = await h.slack.waitForResponseUrlPosts(before + 1, 15_000);
     return textOf(post?.body as { text?: string; blocks?: unknown });
   }
 
-  it('rotates the key pair: a pending key shown with Okta’s steps, no switch until Okta accepts it, then the old key dropped', async () => {
-    const { connection, jwk: oldJwk } = await connectWithKeyPair('acme-rotate');
-    expect(textOf(messageIn(await h.admin.command('list')))).toContain('conn_rotate_key');
+  it('rotates the key pair: a pending key shown with Okta’s steps, no switch until Okta accepts it, then the old key dropped', () =>
+    withHarness({}, async (h) => {
+      const { connection, jwk: oldJwk } = await connectWithKeyPair(h, 'acme-rotate');
+      expect(textOf(messageIn(await h.admin.command('list')))).toContain('conn_rotate_key');
 
-    const started = messageIn(await h.admin.command('rotate-keypair acme-rotate'));
-    const newJwk = jwkIn(started);
-    expect(newJwk.kid).not.toBe(oldJwk.kid);
-    expect(newJwk).not.toHaveProperty('d');
-    expect(textOf(started)).toContain('Add key');
-    expect(jwkIn(messageIn(await h.admin.command('rotate-keypair acme-rotate'))).kid).toBe(
-      newJwk.kid,
-    );
+      const started = messageIn(await h.admin.command('rotate-keypair acme-rotate'));
+      const newJwk = jwkIn(started);
+      expect(newJwk.kid).not.toBe(oldJwk.kid);
+      expect(newJwk).not.toHaveProperty('d');
+      expect(textOf(started)).toContain('Add key');
+      expect(jwkIn(messageIn(await h.admin.command('rotate-keypair acme-rotate'))).kid).toBe(
+        newJwk.kid,
+      );
 
-    expect(await press(started, 'key_rotation_confirm')).toContain(
-      'Okta does not accept the new key yet',
-    );
-    expect(connectionNamed(h, 'acme-rotate').clientKey?.kid).toBe(oldJwk.kid);
+      expect(await press(h, started, 'key_rotation_confirm')).toContain(
+        'Okta does not accept the new key yet',
+      );
+      expect(connectionNamed(h, 'acme-rotate').clientKey?.kid).toBe(oldJwk.kid);
 
-    h.okta.updateApp(CLIENT_ID, { jwks: [oldJwk, newJwk] });
-    expect(await press(started, 'key_rotation_confirm')).toContain('now signs with its new key');
-    expect(connectionNamed(h, 'acme-rotate')).toMatchObject({
-      clientKey: { kid: newJwk.kid },
-      pendingClientKey: null,
-    });
-    expect(
-      h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: connection.id })[0],
-    ).toMatchObject({
-      action: 'client_key.rotated',
-      details: { newKeyId: newJwk.kid, oldKeyId: oldJwk.kid },
-    });
+      h.okta.updateApp(CLIENT_ID, { jwks: [oldJwk, newJwk] });
+      expect(await press(h, started, 'key_rotation_confirm')).toContain(
+        'now signs with its new key',
+      );
+      expect(connectionNamed(h, 'acme-rotate')).toMatchObject({
+        clientKey: { kid: newJwk.kid },
+        pendingClientKey: null,
+      });
+      expect(
+        h.bot.flows.audit.list(h.slack.identity.teamId, { connectionId: connection.id })[0],
+      ).toMatchObject({
+        action: 'client_key.rotated',
+        details: { newKeyId: newJwk.kid, oldKeyId: oldJwk.kid },
+      });
 
-    h.okta.updateApp(CLIENT_ID, { jwks: [newJwk] });
-    const refreshed = await refreshConnection(
-      h.bot.flows,
-      { teamId: connection.teamId, id: connection.id },
-      { owner: 'test', force: true },
-    );
-    expect(refreshed.kind).toBe('refreshed');
-    expect(await press(started, 'key_rotation_confirm')).toContain('This key rotation is over');
+      h.okta.updateApp(CLIENT_ID, { jwks: [newJwk] });
+      const refreshed = await refreshConnection(
+        h.bot.flows,
+        { teamId: connection.teamId, id: connection.id },
+        { owner: 'test', force: true },
+      );
+      expect(refreshed.kind).toBe('refreshed');
+      expect(await press(h, started, 'key_rotation_confirm')).toContain(
+        'This key rotation is over',
+      );
 
-    const again = messageIn(await h.admin.command('rotate-keypair acme-rotate'));
-    expect(await press(again, 'key_rotation_cancel')).toContain('Key rotation cancelled');
-    expect(connectionNamed(h, 'acme-rotate')).toMatchObject({
-      clientKey: { kid: newJwk.kid },
-      pendingClientKey: null,
-    });
-  });
+      const again = messageIn(await h.admin.command('rotate-keypair acme-rotate'));
+      expect(await press(h, again, 'key_rotation_cancel')).toContain('Key rotation cancelled');
+      expect(connectionNamed(h, 'acme-rotate')).toMatchObject({
+        clientKey: { kid: newJwk.kid },
+        pendingClientKey: null,
+      });
+    }));
 
-  it('tells that a connection with a client secret has no key pair to rotate', async () => {
-    await connectActive(h, { nickname: 'acme-secret' });
-    const answer = messageIn(await h.admin.command('rotate-keypair acme-secret'));
-    expect(textOf(answer)).toContain('This connection uses a client secret');
-  });
+  it('tells that a connection with a client secret has no key pair to rotate', () =>
+    withHarness({}, async (h) => {
+      await connectActive(h, { nickname: 'acme-secret' });
+      const answer = messageIn(await h.admin.command('rotate-keypair acme-secret'));
+      expect(textOf(answer)).toContain('This connection uses a client secret');
+    }));
 
-  it('says Okta refused the bot’s key when the app does not have it, and changes nothing', async () => {
-    const { link } = await requestSetupLink(h, {
-      nickname: 'acme-nokey',
-      clientAuth: 'private_key_jwt',
-    });
-    const { callback } = await authorizeInBrowser(h, link, { secret: null });
-    expect(callback.body).toContain('Okta refused the bot’s key');
-    expect(connectionNamed(h, 'acme-nokey')).toMatchObject({ hasRefreshToken: false });
-  });
+  it('says Okta refused the bot’s key when the app does not have it, and changes nothing', () =>
+    withHarness({}, async (h) => {
+      const { link } = await requestSetupLink(h, {
+        nickname: 'acme-nokey',
+        clientAuth: 'private_key_jwt',
+      });
+      const { callback } = await authorizeInBrowser(h, link, { secret: null });
+      expect(callback.body).toContain('Okta refused the bot’s key');
+      expect(connectionNamed(h, 'acme-nokey')).toMatchObject({ hasRefreshToken: false });
+    }));
 });
