@@ -82,6 +82,10 @@ function describe(connection: Connection, now: number): string {
   }
   const granted = connection.grantedScopes.length;
   lines.push(`${granted} scope${granted === 1 ? '' : 's'} granted`);
+  if (connection.clientKey) {
+    const waiting = connection.pendingClientKey ? '; a new key waits for Okta (key rotation)' : '';
+    lines.push(`Key pair, key ID ${code(connection.clientKey.kid)}${waiting}`);
+  }
   const authorized = authorizedLine(connection, now);
   if (authorized) lines.push(authorized);
   return clipMrkdwn(lines.join('\n'), CONNECTION_TEXT_MAX);

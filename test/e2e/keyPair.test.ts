@@ -124,7 +124,9 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
   it('rotates the key pair: a pending key shown with Okta’s steps, no switch until Okta accepts it, then the old key dropped', () =>
     withHarness({}, async (h) => {
       const { connection, jwk: oldJwk } = await connectWithKeyPair(h, 'acme-rotate');
-      expect(textOf(messageIn(await h.admin.command('list')))).toContain('conn_rotate_key');
+      const list = textOf(messageIn(await h.admin.command('list')));
+      expect(list).toContain('conn_rotate_key');
+      expect(list).toContain(`Key pair, key ID \`${oldJwk.kid}\``);
 
       const started = messageIn(await h.admin.command('rotate-keypair acme-rotate'));
       const newJwk = jwkIn(started);
