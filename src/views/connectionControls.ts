@@ -1,6 +1,15 @@
 import type { types } from '@slack/bolt';
+import type { Connection } from '../db/connectionModel.ts';
 import { actions, button } from './blocks.ts';
 import { ACTION, connActionsBlockId } from './ids.ts';
+import { code } from './mrkdwn.ts';
+
+/** For a key-pair connection, the key it signs with and whether a new one waits for Okta. */
+export function keyPairLine(connection: Connection): string | null {
+  if (!connection.clientKey) return null;
+  const waiting = connection.pendingClientKey ? '; a new key waits for Okta (key rotation)' : '';
+  return `Key pair, key ID ${code(connection.clientKey.kid)}${waiting}`;
+}
 
 /**
  * The buttons under one connection, in the list and in the Home tab; a key-pair

@@ -11,7 +11,7 @@ import {
   type KnownBlock,
   section,
 } from './blocks.ts';
-import { connectionButtons, pagingButtons } from './connectionControls.ts';
+import { connectionButtons, keyPairLine, pagingButtons } from './connectionControls.ts';
 import { utcDate, utcTime } from './formatTime.ts';
 import { ACTION, HOME_BLOCK } from './ids.ts';
 import { failureMessage } from './messages.ts';
@@ -163,6 +163,8 @@ function describe(connection: Connection, now: number): string {
     );
   }
   lines.push(...scopeLines(connection));
+  const keyPair = keyPairLine(connection);
+  if (keyPair) lines.push(keyPair);
   lines.push(checkLine(connection, now));
   const error = errorLine(connection, now);
   if (error) lines.push(error);

@@ -8,7 +8,7 @@ import {
   type SlackMessage,
   section,
 } from './blocks.ts';
-import { connectionButtons, pagingButtons } from './connectionControls.ts';
+import { connectionButtons, keyPairLine, pagingButtons } from './connectionControls.ts';
 import { utcDate } from './formatTime.ts';
 import { ACTION, LIST_PAGING_BLOCK } from './ids.ts';
 import { bold, clipMrkdwn, code, escapeValue, mention } from './mrkdwn.ts';
@@ -82,10 +82,8 @@ function describe(connection: Connection, now: number): string {
   }
   const granted = connection.grantedScopes.length;
   lines.push(`${granted} scope${granted === 1 ? '' : 's'} granted`);
-  if (connection.clientKey) {
-    const waiting = connection.pendingClientKey ? '; a new key waits for Okta (key rotation)' : '';
-    lines.push(`Key pair, key ID ${code(connection.clientKey.kid)}${waiting}`);
-  }
+  const keyPair = keyPairLine(connection);
+  if (keyPair) lines.push(keyPair);
   const authorized = authorizedLine(connection, now);
   if (authorized) lines.push(authorized);
   return clipMrkdwn(lines.join('\n'), CONNECTION_TEXT_MAX);
