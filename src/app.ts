@@ -3,6 +3,7 @@ import { createAlertChannel } from './alertNotifier.ts';
 import { boltLogger } from './boltLogger.ts';
 import type { Config } from './config.ts';
 import { createKeyRing } from './crypto.ts';
+import { createApiKeysRepo } from './db/apiKeysRepo.ts';
 import { createAuditRepo } from './db/auditRepo.ts';
 import { createAuthRequestsRepo } from './db/authRequestsRepo.ts';
 import { createConnectionsRepo } from './db/connectionsRepo.ts';
@@ -27,6 +28,7 @@ import { slackDirectory } from './slackDirectory.ts';
 import { createSlackFetch } from './slackFetch.ts';
 import { createNotifier, slackErrorCode } from './slackNotifier.ts';
 import { apiRoutes } from './web/api/apiRoutes.ts';
+import { apiKeyRoutes } from './web/apiKeyRoutes.ts';
 import { callbackRoute } from './web/callbackRoute.ts';
 import { healthRoutes } from './web/health.ts';
 import { createWebServer, type WebServer } from './web/server.ts';
@@ -73,6 +75,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     connections: createConnectionsRepo(db, ring, now),
     authRequests: createAuthRequestsRepo(db, ring, now),
     audit: createAuditRepo(db, now),
+    apiKeys: createApiKeysRepo(db, now),
     orgs: new OktaOrgs({
       originOverrides: config.originOverrides,
       now,
@@ -185,9 +188,10 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       metrics: () => metrics.registry,
     }),
     ...setupRoutes(flows),
+    ...apiKeyRoutes(flows),
     callbackRoute(flows, notifier, alerts, (teamId) => home.refresh(teamId)),
     // Last: it ends with a catch-all for /api/*.
-    ...apiRoutes(flows, alerts, config.apiKeys, { owner: `${owner}:api` }),
+    ...apiRoutes(flows, alerts, config.apiKeys, { owner: `${owner}:api`, metrics }),
   ];
   const web: WebServer = createWebServer({
     routes,

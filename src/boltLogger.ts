@@ -9,6 +9,12 @@ const toPino: Record<LogLevel, string> = {
 };
 
 /**
+ * The single-use links the bot DMs (setup page, API key page) hold their token in the
+ * path; the Web API traces of `LOG_LEVEL=debug` print the DM's body, so it is cut there.
+ */
+const LINK_TOKEN = /(\/(?:connect|apikey)\/)[A-Za-z0-9_-]{20,}/g;
+
+/**
  * Routes Bolt's own logging through pino, so that every line is JSON with the same
  * redaction. Bolt logs variadic arguments; they are joined into one message string, and
  * errors keep their stack under `err`.
@@ -23,7 +29,8 @@ export function boltLogger(parent: Logger): BoltLogger {
       const msg = parts
         .filter((part) => !(part instanceof Error))
         .map((part) => (typeof part === 'string' ? part : safeJson(part)))
-        .join(' ');
+        .join(' ')
+        .replace(LINK_TOKEN, '$1[redacted]');
       if (err) log[method]({ err }, msg || err.message);
       else log[method](msg);
     };

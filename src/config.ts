@@ -55,6 +55,19 @@ const blankToUndefined = (value: unknown) =>
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(blankToUndefined, schema.optional());
 
+/**
+ * A whole number in a range. Every refusal names the range: `2` is a number, so "expected
+ * a number" would not say what is wrong with it.
+ */
+const wholeNumberIn = (noun: string, min: number, max: number) => {
+  const expected = `expected ${noun} from ${min} to ${max}`;
+  return z.coerce
+    .number({ error: expected })
+    .int({ error: `${expected}, without a fraction` })
+    .min(min, { error: `${expected}; that is below ${min}` })
+    .max(max, { error: `${expected}; that is above ${max}` });
+};
+
 const slackUserList = z
   .string()
   .transform((text) => text.split(/[\s,]+/).filter(Boolean))
@@ -68,12 +81,26 @@ const slackUserList = z
       .min(1),
   );
 
-const hostList = z.string().transform((text) =>
-  text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((host) => host.toLowerCase()),
-);
+/** A DNS name of two or more labels, not an IP address: no scheme, port or path. */
+const HOST_NAME =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const hostList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((host) => host.toLowerCase()),
+  )
+  .pipe(
+    z.array(
+      z.string().regex(HOST_NAME, {
+        error: (issue) =>
+          `“${String(issue.input).slice(0, 100)}” is not a host name: expected host names like login.acme.com, without https://, a port or a path`,
+      }),
+    ),
+  );
 
 const envSchema = z.object({
   NODE_ENV: optional(
@@ -101,7 +128,7 @@ const envSchema = z.object({
       error: 'expected the http(s) base URL of the bot, like https://okta-connect.example.com',
     }),
   ),
-  PORT: optional(z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535)),
+  PORT: optional(wholeNumberIn('a port number', 0, 65_535)),
   HOST: optional(
     z.string().regex(/^[A-Za-z0-9.:-]+$/, {
       error: 'expected an interface address like 127.0.0.1 or 0.0.0.0',
@@ -117,15 +144,14 @@ const envSchema = z.object({
   HOME_OKTA_DOMAIN: optional(z.string()),
   HOME_OKTA_CLIENT_ID: optional(
     z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, {
-      error: 'expected an Okta client ID like 0oa1b2c3d4E5f6G7h8i9',
+      error:
+        'expected an Okta client ID like 0oa1b2c3d4E5f6G7h8i9: 1 to 100 letters, digits, - and _',
     }),
   ),
   OKTA_DEFAULT_SCOPES: optional(z.string()),
   OKTA_EXTRA_DOMAINS: optional(hostList),
   OKTA_ORIGIN_OVERRIDES: optional(z.string()),
-  HEALTH_INTERVAL_SECONDS: optional(
-    z.coerce.number({ error: 'expected a number of seconds' }).int().min(10).max(86_400),
-  ),
+  HEALTH_INTERVAL_SECONDS: optional(wholeNumberIn('a number of seconds', 10, 86_400)),
   API_KEY_HASHES: optional(z.string()),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

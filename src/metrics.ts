@@ -57,6 +57,13 @@ export function createMetrics(
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    apiRequests: new Counter({
+      name: 'okta_connect_api_requests_total',
+      help: 'Connection API requests by key id and outcome',
+      // Key ids, not names or values: bounded by the keys that exist, and harmless to show.
+      labelNames: ['key', 'outcome'] as const,
+      registers: [registry],
+    }),
     httpRequests: new Counter({
       name: 'okta_connect_http_requests_total',
       help: 'HTTP requests by route and status',

@@ -67,6 +67,38 @@ describe('loadConfig', () => {
     }
   });
 
+  it('names the range for every number out of it, not only for what is not a number', () => {
+    const problem = (env: Record<string, string>) => problemsOf(env).join('\n');
+    expect(problem({ HEALTH_INTERVAL_SECONDS: '2' })).toContain(
+      'HEALTH_INTERVAL_SECONDS: expected a number of seconds from 10 to 86400; that is below 10',
+    );
+    expect(problem({ HEALTH_INTERVAL_SECONDS: '86401' })).toContain(
+      'HEALTH_INTERVAL_SECONDS: expected a number of seconds from 10 to 86400; that is above 86400',
+    );
+    expect(problem({ HEALTH_INTERVAL_SECONDS: '12.5' })).toContain(
+      'HEALTH_INTERVAL_SECONDS: expected a number of seconds from 10 to 86400, without a fraction',
+    );
+    expect(problem({ HEALTH_INTERVAL_SECONDS: 'often' })).toContain(
+      'HEALTH_INTERVAL_SECONDS: expected a number of seconds from 10 to 86400',
+    );
+    expect(problem({ PORT: '70000' })).toContain(
+      'PORT: expected a port number from 0 to 65535; that is above 65535',
+    );
+  });
+
+  it('refuses extra domains that are not host names, naming each', () => {
+    const problems = problemsOf({
+      OKTA_EXTRA_DOMAINS: 'login.acme.com, https://sso.acme.com/, 10.0.0.1',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'OKTA_EXTRA_DOMAINS: “https://sso.acme.com/” is not a host name: expected host names like login.acme.com, without https://, a port or a path',
+        'OKTA_EXTRA_DOMAINS: “10.0.0.1” is not a host name: expected host names like login.acme.com, without https://, a port or a path',
+      ]),
+    );
+    expect(problems.join('\n')).not.toContain('“login.acme.com”');
+  });
+
   it('never echoes a secret value back in its messages', () => {
     const text = describeProblems(
       problemsOf({

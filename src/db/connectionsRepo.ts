@@ -223,6 +223,51 @@ export function createConnectionsRepo(db: Db, ring: KeyRing, clock: Clock = syst
     },
 
     /**
+     * Gives a connection a new nickname; the old one is kept as its previous name, so the
+     * API can say where it went. `nickname_taken` when another live connection of the
+     * team has it (the unique index decides, also against a concurrent create).
+     */
+    rename(
+      id: string,
+      nickname: string,
+    ):
+      | { ok: true; connection: Connection; previous: string }
+      | { ok: false; code: 'nickname_taken' | 'not_found' } {
+      const current = prepared.byId.get({ id });
+      if (!current) return { ok: false, code: 'not_found' };
+      try {
+        const row = db
+          .update(connections)
+          .set({
+            nickname,
+            nicknameKey: nicknameKey(nickname),
+            previousNicknameKey: current.nicknameKey,
+            version: sql`${connections.version} + 1`,
+            updatedAt: clock(),
+          })
+          .where(and(eq(connections.id, id), live))
+          .returning()
+          .get();
+        if (!row) return { ok: false, code: 'not_found' };
+        return { ok: true, connection: toConnection(row), previous: current.nickname };
+      } catch (error) {
+        if (isUniqueViolation(error)) return { ok: false, code: 'nickname_taken' };
+        throw error;
+      }
+    },
+
+    /** Live connections whose previous nickname was `nickname`, in one team or (null) all. */
+    renamedFrom(teamId: string | null, nickname: string): Connection[] {
+      const named = eq(connections.previousNicknameKey, nicknameKey(nickname));
+      return db
+        .select()
+        .from(connections)
+        .where(and(live, named, ...(teamId === null ? [] : [eq(connections.teamId, teamId)])))
+        .all()
+        .map(toConnection);
+    },
+
+    /**
      * Runs `work` in one IMMEDIATE transaction. The repositories of one database share its
      * connection, so what `work` writes through any of them commits together or not at
      * all: a process killed half way leaves neither part.

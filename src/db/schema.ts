@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import { CLIENT_AUTH_METHODS } from '../clientCredential.ts';
 
 /**
@@ -24,6 +31,8 @@ export const CONNECTION_STATUSES = [
 export const ORG_KINDS = ['home', 'other'] as const;
 export const SCOPE_MODES = ['default', 'custom'] as const;
 export const AUTH_PURPOSES = ['create', 'reauthorize'] as const;
+/** What a connection-API key may do: GET through the proxy, any method, mint a raw token. */
+export const API_KEY_ACTIONS = ['read', 'write', 'token'] as const;
 
 export const connections = sqliteTable(
   'connections',
@@ -33,6 +42,8 @@ export const connections = sqliteTable(
     nickname: text('nickname').notNull(),
     /** Normalized, lower-cased nickname: the case-insensitive uniqueness key. */
     nicknameKey: text('nickname_key').notNull(),
+    /** The nickname key before the last rename: the API answers that name with a hint. */
+    previousNicknameKey: text('previous_nickname_key'),
     orgKind: text('org_kind', { enum: ORG_KINDS }).notNull(),
     domain: text('domain').notNull(),
     clientId: text('client_id').notNull(),
@@ -142,5 +153,58 @@ export const auditEvents = sqliteTable(
   (t) => [
     index('audit_events_team_idx').on(t.teamId, t.id),
     index('audit_events_connection_idx').on(t.connectionId, t.id),
+  ],
+);
+
+/**
+ * Keys of the connection API managed in Slack (issue 13). Only the SHA-256 of a key is
+ * stored, and only once its single-use page has been opened: the key is made at that
+ * moment, so it never exists anywhere before the admin sees it, and never in this table.
+ */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    /** `key_…`: names the key in the audit trail, logs and metrics, and gives nothing away. */
+    id: text('id').primaryKey(),
+    teamId: text('team_id').notNull(),
+    name: text('name').notNull(),
+    /** Lower-cased name: unique per team among keys not revoked. */
+    nameKey: text('name_key').notNull(),
+    /** Every connection of the team, present and future; else those in api_key_connections. */
+    allConnections: integer('all_connections', { mode: 'boolean' }).notNull().default(false),
+    actions: text('actions').notNull().default('[]'), // JSON ApiKeyAction[]
+    /** Null until the key page was opened. */
+    keyHash: text('key_hash').unique(),
+    linkTokenHash: text('link_token_hash').notNull().unique(),
+    linkExpiresAt: integer('link_expires_at').notNull(),
+    revealedAt: integer('revealed_at'),
+    expiresAt: integer('expires_at'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    lastUsedIp: text('last_used_ip'),
+    revokedAt: integer('revoked_at'),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [
+    uniqueIndex('api_keys_team_name_unique').on(t.teamId, t.nameKey).where(sql`revoked_at is null`),
+    index('api_keys_team_idx').on(t.teamId, t.createdAt),
+  ],
+);
+
+/** The connections a key may use, by id: a rename keeps them, a delete removes them. */
+export const apiKeyConnections = sqliteTable(
+  'api_key_connections',
+  {
+    keyId: text('key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.connectionId] }),
+    index('api_key_connections_connection_idx').on(t.connectionId),
   ],
 );

@@ -32,9 +32,13 @@ const callbackQuery = z.object({
   error_description: shortened(2000),
 });
 
+/**
+ * A warning about a connection that works. Dropped scopes are not one of them here: they
+ * are the outcome's `dropped` list, one fact in one place, which every view words as the
+ * `scopes_dropped` warning.
+ */
 export interface Warning {
-  code: WarningCode;
-  scopes?: string[];
+  code: Exclude<WarningCode, 'scopes_dropped'>;
 }
 
 export type CallbackOutcome =
@@ -160,7 +164,6 @@ export async function completeAuthorization(
     (scope) => !OIDC_NAMES.has(scope) && !granted.includes(scope),
   );
   const warnings: Warning[] = [];
-  if (dropped.length > 0) warnings.push({ code: 'scopes_dropped', scopes: dropped });
   if (!tokens.refreshToken) warnings.push({ code: 'no_refresh_token' });
   warnings.push(...(await checkSuperAdmin(deps, connection.domain, tokens)));
 

@@ -53,6 +53,7 @@ export async function deleteConnection(
   }
   const deleted = deps.connections.markDeleted(connection.id);
   if (!deleted.ok) return { ok: false, code: 'not_found' };
+  await deps.apiKeys.forgetConnection(connection.id);
   deps.audit.record({
     teamId: input.teamId,
     connectionId: connection.id,

@@ -1,3 +1,4 @@
+import type { ApiKeysRepo } from '../db/apiKeysRepo.ts';
 import type { AuditRepo } from '../db/auditRepo.ts';
 import type { AuthRequestsRepo } from '../db/authRequestsRepo.ts';
 import type { ConnectionsRepo } from '../db/connectionsRepo.ts';
@@ -19,6 +20,7 @@ export interface FlowDeps {
   connections: ConnectionsRepo;
   authRequests: AuthRequestsRepo;
   audit: AuditRepo;
+  apiKeys: ApiKeysRepo;
   orgs: OktaOrgs;
   settings: FlowSettings;
   logger: Logger;

@@ -1,7 +1,6 @@
 import { generateClientKey, type PublicKeyJwk } from '../clientCredential.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
-import { isBotError } from '../errors.ts';
-import { checkClientCredential } from '../okta/checkClientCredential.ts';
+import { checkClientCredentials } from '../okta/appChecks.ts';
 import { storedCredential } from './clientCredentials.ts';
 import type { FlowDeps } from './deps.ts';
 
@@ -91,17 +90,14 @@ export async function confirmKeyRotation(
   }
   const credential = await storedCredential(deps, connection, 'pending');
   if (!credential) return { ok: false, code: 'rotation_stale', connection };
-  let verdict: 'accepted' | 'refused';
-  try {
-    verdict = await checkClientCredential(deps.orgs, {
-      domain: connection.domain,
-      clientId: connection.clientId,
-      credential,
-      redirectUri: deps.settings.redirectUri,
-    });
-  } catch (error) {
-    if (!isBotError(error)) throw error;
-    deps.logger.warn({ err: error, connectionId: connection.id }, 'could not check the new key');
+  const verdict = await checkClientCredentials(deps.orgs, {
+    domain: connection.domain,
+    clientId: connection.clientId,
+    credential,
+    redirectUri: deps.settings.redirectUri,
+  });
+  if (verdict === 'unchecked') {
+    deps.logger.warn({ connectionId: connection.id }, 'could not check the new key');
     return { ok: false, code: 'okta_unreachable', connection };
   }
   if (verdict === 'refused') return { ok: false, code: 'key_not_in_okta', connection };

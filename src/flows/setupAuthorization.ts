@@ -1,10 +1,18 @@
 import * as client from 'openid-client';
+import { secretCredential } from '../clientCredential.ts';
 import type { AuthRequest } from '../db/authRequestsRepo.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { isBotError } from '../errors.ts';
 import { buildAuthorizeUrl } from '../okta/authorizationCode.ts';
 import type { BadAnswer, FailureFacts } from '../views/messages.ts';
 import { badAnswerOf } from './badOktaAnswer.ts';
+import {
+  type AppCheckRefusal,
+  checkOktaApp,
+  type SetupCheck,
+  uncheckedOf,
+} from './checkOktaApp.ts';
+import { storedCredential } from './clientCredentials.ts';
 import type { FlowDeps } from './deps.ts';
 import { LINK_TTL_MS } from './deps.ts';
 
@@ -95,12 +103,19 @@ export function auditSetupRefusal(
 const SECRET_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export type BeginOutcome =
-  | { ok: true; authorizeUrl: string }
+  | {
+      ok: true;
+      authorizeUrl: string;
+      setup: SetupView;
+      /** Checks Okta did not answer: the page says so and lets the admin go on. */
+      unchecked: SetupCheck[];
+    }
   | {
       ok: false;
       code: 'link_unknown' | 'link_expired' | 'link_used' | 'secret_missing' | 'secret_malformed';
       setup?: SetupView;
     }
+  | { ok: false; code: AppCheckRefusal; setup: SetupView }
   | {
       ok: false;
       code:
@@ -172,8 +187,31 @@ export async function beginAuthorization(
     };
   }
 
+  // The credential the sign-in will use: the typed secret, or the stored secret or key.
+  const credential = reuseStored
+    ? await storedCredential(deps, setup.connection)
+    : secretCredential(secret);
+  const checks = credential
+    ? await checkOktaApp(deps, {
+        teamId: setup.request.teamId,
+        connectionId: setup.connection.id,
+        actor: setup.request.slackUserId,
+        domain: setup.connection.domain,
+        clientId: setup.connection.clientId,
+        credential,
+      })
+    : null;
+  // An unknown client ID also fails the credentials: name the cause the admin must fix.
+  if (checks?.redirectUri === 'client_unknown') return { ok: false, code: 'client_unknown', setup };
+  if (checks?.credentials === 'refused') {
+    return { ok: false, code: usesKeys ? 'key_not_accepted' : 'secret_refused', setup };
+  }
+  if (checks?.redirectUri === 'unregistered') {
+    return { ok: false, code: 'redirect_unregistered', setup };
+  }
+
   const now = deps.now();
-  const begun = deps.authRequests.beginAuthorization(
+  const begun = await deps.authRequests.beginAuthorization(
     setup.request.id,
     {
       state,
@@ -194,12 +232,17 @@ export async function beginAuthorization(
           : 'link_used';
     return { ok: false, code };
   }
-  deps.audit.record({
+  await deps.audit.record({
     teamId: setup.request.teamId,
     connectionId: setup.connection.id,
     actor: setup.request.slackUserId,
     action: 'authorization.sent_to_okta',
     details: { purpose: setup.request.purpose, enteredNew: !reuseStored },
   });
-  return { ok: true, authorizeUrl: authorizeUrl.href };
+  return {
+    ok: true,
+    authorizeUrl: authorizeUrl.href,
+    setup,
+    unchecked: checks ? uncheckedOf(checks) : ['credentials', 'redirect_uri'],
+  };
 }

@@ -13,7 +13,15 @@ export interface DetailsInput {
 }
 
 export type DetailsResult =
-  | { ok: true; nickname: string; domain: string; clientId: string; notes: string[] }
+  | {
+      ok: true;
+      nickname: string;
+      domain: string;
+      clientId: string;
+      notes: string[];
+      /** The admin typed the domain (another org), so it is worth checking at Okta. */
+      typedDomain: boolean;
+    }
   | { ok: false; errors: Partial<Record<'nickname' | 'domain' | 'client_id', string>> };
 
 /** Letters and digits of any script, plus space . _ - inside; no mention or markup syntax. */
@@ -27,7 +35,12 @@ const TOKEN_SHAPE = /^(?:eyJ[\w-]*\.[\w-]*\.|v1\.[0-9a-f]{16}\.)/i;
 /** Okta client IDs are like 0oa1b2c3d4E5f6G7h8i9; apps made through the API may differ a little. */
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{4,100}$/;
 
-function checkNickname(
+export function nicknameTakenMessage(nickname: string): string {
+  return `A connection named “${nickname}” already exists in this workspace. Pick another nickname.`;
+}
+
+/** The nickname rules, for a new connection and a renamed one alike. */
+export function checkNickname(
   raw: string,
 ): { ok: true; nickname: string } | { ok: false; message: string } {
   const nickname = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
@@ -53,19 +66,20 @@ function checkNickname(
 }
 
 /** The details step: every field checked, every problem reported at once, as field errors. */
-export function validateDetails(deps: FlowDeps, input: DetailsInput): DetailsResult {
+export async function validateDetails(deps: FlowDeps, input: DetailsInput): Promise<DetailsResult> {
   const errors: Partial<Record<'nickname' | 'domain' | 'client_id', string>> = {};
   const notes: string[] = [];
 
   const nickname = checkNickname(input.nickname);
   if (!nickname.ok) errors.nickname = nickname.message;
-  else if (deps.connections.isNicknameTaken(input.teamId, nickname.nickname)) {
-    errors.nickname = `A connection named “${nickname.nickname}” already exists in this workspace. Pick another nickname.`;
+  else if (await deps.connections.isNicknameTaken(input.teamId, nickname.nickname)) {
+    errors.nickname = nicknameTakenMessage(nickname.nickname);
   }
 
   let domain = '';
   const home = deps.settings.home;
-  if (input.orgKind === 'home' && home) {
+  const typedDomain = !(input.orgKind === 'home' && home);
+  if (!typedDomain && home) {
     domain = home.domain;
   } else {
     const parsed = parseOktaDomain(input.domain, { extraDomains: deps.settings.extraDomains });
@@ -86,7 +100,7 @@ export function validateDetails(deps: FlowDeps, input: DetailsInput): DetailsRes
   }
 
   if (Object.keys(errors).length > 0 || !nickname.ok) return { ok: false, errors };
-  return { ok: true, nickname: nickname.nickname, domain, clientId, notes };
+  return { ok: true, nickname: nickname.nickname, domain, clientId, notes, typedDomain };
 }
 
 /**

@@ -1,5 +1,9 @@
+import type { Connection } from '../db/connectionsRepo.ts';
+import { renameConnection } from '../flows/renameConnection.ts';
 import { helpMessage } from '../views/helpMessage.ts';
-import { notFoundMessage, refusalMessage } from '../views/notices.ts';
+import { notFoundMessage, refusalMessage, simpleNotice } from '../views/notices.ts';
+import { renamedMessage, renameRefusedMessage, UNCHANGED_NICKNAME } from '../views/renameView.ts';
+import { runApiKeyCommand } from './apiKeys.ts';
 import { runConnectionTest, testingMessage } from './connectionTest.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
@@ -12,13 +16,32 @@ import { commandTeamKey, slashCommandBody } from './payloads.ts';
 
 export const COMMAND = '/okta-connect';
 
-/** `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | delete NAME | rotate-keypair NAME | help]`. */
+/**
+ * `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | rename NAME [NEW] |
+ * delete NAME | rotate-keypair NAME | apikey new NAME | apikey list | apikey revoke NAME | help]`.
+ */
 function parseCommandText(text: string): { word: string; name: string } {
   const [word = '', ...rest] = text.trim().split(/\s+/);
   return { word: word.toLowerCase(), name: rest.join(' ').trim() };
 }
 
-const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete', 'rotate-keypair']);
+const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete', 'rename', 'rotate-keypair']);
+
+/**
+ * `rename OLD NEW`: nicknames may hold spaces, so OLD is the longest run of leading words
+ * that names a connection and NEW the rest (empty: the rename modal asks for it).
+ */
+async function splitRename(deps: HandlerDeps, teamId: string, text: string) {
+  const words = text.split(' ');
+  for (let count = words.length; count >= 1; count -= 1) {
+    const connection = await deps.flows.connections.findByNickname(
+      teamId,
+      words.slice(0, count).join(' '),
+    );
+    if (connection) return { connection, newName: words.slice(count).join(' ') };
+  }
+  return null;
+}
 
 export function registerCommand(app: Listeners, deps: HandlerDeps): void {
   app.command(COMMAND, async ({ ack, body, client, respond }) => {
@@ -30,7 +53,8 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
     const command = parsed.data;
     const teamId = commandTeamKey(command);
     const { word, name } = parseCommandText(command.text);
-    const known = word === '' || word === 'new' || word === 'list' || NEEDS_NAME.has(word);
+    const known =
+      word === '' || word === 'new' || word === 'list' || word === 'apikey' || NEEDS_NAME.has(word);
     if (!known || (NEEDS_NAME.has(word) && name === '')) {
       await ack(helpMessage());
       return;
@@ -53,11 +77,27 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
       });
       return;
     }
+    if (word === 'apikey') {
+      await runApiKeyCommand(
+        deps,
+        client,
+        { teamId, userId: command.user_id, triggerId: command.trigger_id, text: name },
+        ack,
+      );
+      return;
+    }
     if (word === 'list') {
       await ack(listPage(deps, teamId, 1));
       return;
     }
-    const connection = await deps.flows.connections.findByNickname(teamId, name);
+    if (word === 'rename') {
+      const target = await splitRename(deps, teamId, name);
+      if (target?.newName) {
+        await ack(await renameFromCommand(deps, teamId, command.user_id, target));
+        return;
+      }
+    }
+    const connection = deps.flows.connections.findByNickname(teamId, name);
     if (!connection) {
       await ack(notFoundMessage(name));
       return;
@@ -80,9 +120,33 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
     }
     await ack();
     await openConnectionModal(deps, client, {
-      kind: word as 'reauth' | 'scopes' | 'delete',
+      kind: word as 'reauth' | 'scopes' | 'delete' | 'rename',
       triggerId: command.trigger_id,
       connection,
     });
   });
+}
+
+async function renameFromCommand(
+  deps: HandlerDeps,
+  teamId: string,
+  userId: string,
+  target: { connection: Connection; newName: string },
+) {
+  const renamed = await renameConnection(deps.flows, deps.alerts, {
+    teamId,
+    actor: userId,
+    connectionId: target.connection.id,
+    nickname: target.newName,
+  });
+  if (!renamed.ok) {
+    if (renamed.code === 'not_found') return notFoundMessage(target.connection.nickname);
+    const reason = 'message' in renamed ? renamed.message : UNCHANGED_NICKNAME;
+    return { response_type: 'ephemeral' as const, ...simpleNotice(renameRefusedMessage(reason)) };
+  }
+  deps.home.refresh(teamId);
+  return {
+    response_type: 'ephemeral' as const,
+    ...simpleNotice(renamedMessage(renamed.previous, renamed.connection.nickname)),
+  };
 }

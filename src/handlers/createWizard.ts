@@ -1,9 +1,11 @@
+import { checkOrgAnswers } from '../flows/checkOrgAnswers.ts';
 import { chooseScopes } from '../flows/chooseScopes.ts';
 import { startConnection } from '../flows/startConnection.ts';
 import { carriedDetailsHold, validateDetails } from '../flows/validateDetails.ts';
 import { detailsStepView } from '../views/detailsStep.ts';
 import { ACTION, CALLBACK, CLIENT_AUTH, INPUT, PREREQ } from '../views/ids.ts';
 import { checkDmView, noticeView, refusalView } from '../views/notices.ts';
+import { orgRefusalText, orgUncheckedNote } from '../views/oktaChecks.ts';
 import { orgStepView } from '../views/orgStep.ts';
 import { permissionsStepView } from '../views/permissionsStep.ts';
 import type { HandlerDeps } from './deps.ts';
@@ -119,7 +121,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
     const step = await openStep(body, 'create: details step');
     if ('answer' in step) return ack(step.answer);
     const { state, teamId, values } = step;
-    const details = validateDetails(deps.flows, {
+    const details = await validateDetails(deps.flows, {
       teamId,
       orgKind: state.orgKind,
       nickname: textValue(values, INPUT.nickname),
@@ -127,6 +129,17 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
       clientId: textValue(values, INPUT.clientId),
     });
     if (!details.ok) return ack({ response_action: 'errors', errors: details.errors });
+    const org = details.typedDomain ? await checkOrgAnswers(deps.flows, details.domain) : null;
+    if (org?.kind === 'refused') {
+      return ack({
+        response_action: 'errors',
+        errors: { [INPUT.domain]: orgRefusalText(details.domain, org.reason) },
+      });
+    }
+    const notes =
+      org?.kind === 'unchecked'
+        ? [...details.notes, orgUncheckedNote(details.domain, org.reason)]
+        : details.notes;
     const notifyChannel =
       conversationValue(values, INPUT.notifyChannel) ??
       settings.notifyChannel ??
@@ -141,7 +154,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
           ? CLIENT_AUTH.keyPair
           : CLIENT_AUTH.secret,
       notifyChannel,
-      notes: details.notes,
+      notes,
     };
     await ack({
       response_action: 'push',
@@ -152,7 +165,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
         mode: 'default',
         defaultScopes: settings.defaultScopes,
         selected: settings.defaultScopes,
-        notes: details.notes,
+        notes,
         metadata: encodeWizard(next),
       }),
     });

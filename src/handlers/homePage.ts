@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { FlowDeps } from '../flows/deps.ts';
+import { listApiKeys } from '../flows/manageApiKeys.ts';
 import { GROUP_ORDER, HOME_PAGE_SIZE, type HomeGroup, homeView } from '../views/homeView.ts';
 import { pageWindow } from './pageWindow.ts';
 
@@ -7,11 +8,11 @@ import { pageWindow } from './pageWindow.ts';
  * One page (1-based, clamped) of the team's Home tab. The database sorts by the Home
  * tab's groups and counts them, so a page costs the same with ten connections or 100,000.
  */
-export function homePage(
+export async function homePage(
   flows: FlowDeps,
   teamId: string,
   page: number,
-): { page: number; view: types.HomeView } {
+): Promise<{ page: number; view: types.HomeView }> {
   const ranks = flows.connections.countHomeGroups(teamId);
   const counts = Object.fromEntries(
     GROUP_ORDER.map((group, rank) => [group, ranks[rank] ?? 0]),
@@ -26,6 +27,7 @@ export function homePage(
       pageCount,
       counts,
       now: flows.now(),
+      apiKeys: await listApiKeys(flows, teamId),
     }),
   };
 }

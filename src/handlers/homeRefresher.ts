@@ -16,6 +16,8 @@ const RECENT_MS = 15 * 60 * 1000;
 /** A bound on the calls one change costs; the oldest viewers are forgotten first. */
 const MAX_VIEWERS_PER_TEAM = 50;
 
+type HomePage = Awaited<ReturnType<typeof homePage>>;
+
 /** Publishes Home tabs and keeps the open ones current when connections change. */
 export interface HomeRefresher {
   /**
@@ -51,13 +53,13 @@ export function createHomeRefresher(options: HomeRefresherOptions): HomeRefreshe
     userId: string,
     page: number,
     opened: boolean,
-    pages?: Map<number, ReturnType<typeof homePage>>,
+    pages?: Map<number, HomePage>,
   ) => {
     const allowed = await options.checkPermission(userId);
     const team = viewers.get(teamId) ?? new Map<string, { page: number; at: number }>();
     let view: types.HomeView;
     if (allowed.ok) {
-      const shown = pages?.get(page) ?? homePage(flows, teamId, page);
+      const shown = pages?.get(page) ?? (await homePage(flows, teamId, page));
       pages?.set(page, shown);
       view = shown.view;
       const at = opened ? flows.now() : (team.get(userId)?.at ?? flows.now());
@@ -81,7 +83,7 @@ export function createHomeRefresher(options: HomeRefresherOptions): HomeRefreshe
     if (!team) return;
     const since = flows.now() - RECENT_MS;
     // Most viewers are on page 1: each page is read and built once per republish.
-    const pages = new Map<number, ReturnType<typeof homePage>>();
+    const pages = new Map<number, HomePage>();
     for (const [userId, seen] of [...team]) {
       if (seen.at < since) team.delete(userId);
       else await publish(teamId, userId, seen.page, false, pages);

@@ -1,17 +1,19 @@
 import { incidentOf, raiseAlert } from '../flows/alerts.ts';
 import { chooseScopes } from '../flows/chooseScopes.ts';
 import { deleteConnection } from '../flows/deleteConnection.ts';
+import { renameConnection } from '../flows/renameConnection.ts';
 import { startReauthorization } from '../flows/startReauthorization.ts';
 import { utcTime } from '../views/formatTime.ts';
-import { ACTION, CALLBACK } from '../views/ids.ts';
+import { ACTION, CALLBACK, INPUT } from '../views/ids.ts';
 import { failureMessage } from '../views/messages.ts';
 import { checkDmView, noticeView, refusalView, simpleNotice } from '../views/notices.ts';
+import { renamedMessage, UNCHANGED_NICKNAME } from '../views/renameView.ts';
 import type { HandlerDeps } from './deps.ts';
 import { allowClick, guard } from './guard.ts';
 import type { Listeners } from './listeners.ts';
 import { listPage } from './listPage.ts';
 import { type ConnectionModalKind, openConnectionModal } from './openConnectionModal.ts';
-import { readClick, readSubmission } from './payloads.ts';
+import { readClick, readSubmission, textValue } from './payloads.ts';
 import { replyTo } from './replyTo.ts';
 import { readScopeChoice } from './scopeChoice.ts';
 import { sendSetupLink } from './sendSetupLink.ts';
@@ -31,9 +33,10 @@ const BUTTON_MODAL: Record<string, ConnectionModalKind> = {
   [ACTION.connReauth]: 'reauth',
   [ACTION.connScopes]: 'scopes',
   [ACTION.connDelete]: 'delete',
+  [ACTION.connRename]: 'rename',
 };
 
-/** Reauthorize, edit scopes, delete, and the list's buttons and pages (design §1 step 8). */
+/** Reauthorize, edit scopes, rename, delete, and the list's buttons and pages (design §1 step 8). */
 export function registerManageConnections(app: Listeners, deps: HandlerDeps): void {
   const rememberSubmission = createSubmissionMemory();
 
@@ -137,6 +140,35 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
       await sendSetupLink(deps, userId, link, 'reauthorize', scopes.unknown);
     });
   }
+
+  app.view(CALLBACK.rename, async ({ ack, body }) => {
+    const opened = await openSubmission(body, 'rename');
+    if ('answer' in opened) return ack(opened.answer);
+    const { teamId, connectionId, userId, replay, values } = opened;
+    const renamed = await renameConnection(deps.flows, deps.alerts, {
+      teamId,
+      actor: userId,
+      connectionId,
+      nickname: textValue(values, INPUT.newNickname),
+    });
+    if (!renamed.ok) {
+      if (renamed.code === 'not_found') return ack(replay.settle(gone()));
+      const error = 'message' in renamed ? renamed.message : UNCHANGED_NICKNAME;
+      return ack(
+        replay.forget({
+          response_action: 'errors' as const,
+          errors: { [INPUT.newNickname]: error },
+        }),
+      );
+    }
+    await ack(
+      replay.settle({
+        response_action: 'update',
+        view: noticeView(renamedMessage(renamed.previous, renamed.connection.nickname)),
+      }),
+    );
+    deps.home.refresh(teamId);
+  });
 
   app.view(CALLBACK.deleteConfirm, async ({ ack, body }) => {
     const opened = await openSubmission(body, 'delete');

@@ -2,14 +2,15 @@ import type { App } from '@slack/bolt';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { deleteConfirmView } from '../views/deleteConfirm.ts';
 import { permissionsStepView } from '../views/permissionsStep.ts';
+import { renameView } from '../views/renameView.ts';
 import type { HandlerDeps } from './deps.ts';
 import { encodeConnectionRef } from './wizardState.ts';
 
-export type ConnectionModalKind = 'reauth' | 'scopes' | 'delete';
+export type ConnectionModalKind = 'reauth' | 'scopes' | 'delete' | 'rename';
 
 /**
  * The modal for one connection: reauthorize (current scopes preselected and inherited
- * unless changed), edit scopes, or the delete confirmation.
+ * unless changed), edit scopes, rename, or the delete confirmation.
  */
 export async function openConnectionModal(
   deps: HandlerDeps,
@@ -21,15 +22,17 @@ export async function openConnectionModal(
   const view =
     input.kind === 'delete'
       ? deleteConfirmView({ connection, metadata })
-      : permissionsStepView({
-          purpose: input.kind === 'reauth' ? 'reauthorize' : 'edit_scopes',
-          nickname: connection.nickname,
-          domain: connection.domain,
-          mode: connection.scopeMode,
-          defaultScopes: deps.flows.settings.defaultScopes,
-          selected: connection.requestedScopes,
-          inherited: input.kind === 'reauth',
-          metadata,
-        });
+      : input.kind === 'rename'
+        ? renameView({ connection, metadata })
+        : permissionsStepView({
+            purpose: input.kind === 'reauth' ? 'reauthorize' : 'edit_scopes',
+            nickname: connection.nickname,
+            domain: connection.domain,
+            mode: connection.scopeMode,
+            defaultScopes: deps.flows.settings.defaultScopes,
+            selected: connection.requestedScopes,
+            inherited: input.kind === 'reauth',
+            metadata,
+          });
   await client.views.open({ trigger_id: input.triggerId, view });
 }

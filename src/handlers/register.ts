@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { registerApiKeys } from './apiKeys.ts';
 import { registerAppHome } from './appHome.ts';
 import { registerCommand } from './command.ts';
 import { registerConnectionTest } from './connectionTest.ts';
@@ -19,5 +20,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     registerKeyRotation(listeners, deps);
     registerAppHome(listeners, deps);
     registerScopeSearch(listeners);
+    registerApiKeys(listeners, deps);
   });
 }

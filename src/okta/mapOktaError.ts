@@ -88,6 +88,7 @@ export function mapOktaError(error: unknown): BotError {
       return new BotError('okta_unreachable', 'Okta did not answer in time', {
         cause: error,
         retryable: true,
+        details: { timeout: true },
       });
     }
     return new BotError(
@@ -106,6 +107,7 @@ export function mapOktaError(error: unknown): BotError {
     return new BotError('okta_unreachable', 'Okta did not answer in time', {
       cause: error,
       retryable: true,
+      details: { timeout: true },
     });
   }
   if (error instanceof TypeError && error.message === 'fetch failed') {

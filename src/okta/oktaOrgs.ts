@@ -69,6 +69,14 @@ export class OktaOrgs {
     return config;
   }
 
+  /**
+   * The org's discovery document, checked by openid-client (its `issuer` must be the
+   * org's origin), from the cache when it is there.
+   */
+  discovery(domain: string): Promise<client.ServerMetadata> {
+    return this.metadata(domain, this.origin(domain));
+  }
+
   /** Passes an answer obtained outside openid-client (Management API) to the observer. */
   observe(domain: string, response: Response): void {
     this.onResponse?.(domain, response);

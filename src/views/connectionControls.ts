@@ -21,6 +21,7 @@ export function connectionButtons(id: string, keyPair = false): types.ActionsBlo
       button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: id }),
       button({ text: 'Test', actionId: ACTION.connTest, value: id }),
       button({ text: 'Edit scopes', actionId: ACTION.connScopes, value: id }),
+      button({ text: 'Rename', actionId: ACTION.connRename, value: id }),
       ...(keyPair
         ? [button({ text: 'Rotate key pair', actionId: ACTION.connRotateKey, value: id })]
         : []),

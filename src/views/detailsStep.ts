@@ -15,7 +15,7 @@ export interface DetailsInitial {
   clientAuth?: ClientAuthMethod;
 }
 
-const MAX = { nickname: 40, domain: 300, clientId: 100 } as const;
+export const MAX = { nickname: 40, domain: 300, clientId: 100 } as const;
 
 /**
  * Step 2 of the create wizard: nickname, domain (typed only for another org; the home
@@ -130,7 +130,8 @@ function clientAuthChoice(chosen: ClientAuthMethod): types.InputBlock {
   };
 }
 
-function textInput(spec: {
+/** A plain-text input whose block_id and action_id are `id`, with a hint and a kept value. */
+export function textInput(spec: {
   id: string;
   label: string;
   maxLength: number;

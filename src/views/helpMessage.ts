@@ -15,7 +15,15 @@ const COMMANDS: readonly (readonly [usage: string, what: string])[] = [
     '`/okta-connect scopes NAME`',
     'Change the scopes a connection asks for; it then needs reauthorizing.',
   ],
+  [
+    '`/okta-connect rename NAME NEW-NAME`',
+    'Give a connection a new nickname; its history, alerts and tokens stay with it (without NEW-NAME a form asks for it).',
+  ],
   ['`/okta-connect delete NAME`', 'Revoke a connection’s tokens at Okta and erase it.'],
+  [
+    '`/okta-connect apikey new NAME` · `apikey list` · `apikey revoke NAME`',
+    'Create, see or revoke keys of the connection API, each limited to chosen connections and actions.',
+  ],
   [
     '`/okta-connect rotate-keypair NAME`',
     'Give a key-pair connection a new key: add it in Okta, and the bot switches once Okta accepts it.',
@@ -26,7 +34,7 @@ const COMMANDS: readonly (readonly [usage: string, what: string])[] = [
 /** The commands, one line each; also the answer to words the bot does not know. */
 export function helpMessage(): SlackMessage {
   return message(
-    'Okta connections: /okta-connect new, list, test, reauth, scopes, delete, rotate-keypair, help.',
+    'Okta connections: /okta-connect new, list, test, reauth, scopes, rename, delete, rotate-keypair, help.',
     [
       header('Okta connections'),
       section(COMMANDS.map(([usage, what]) => `${usage} — ${what}`).join('\n')),

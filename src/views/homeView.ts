@@ -1,6 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { Connection } from '../db/connectionModel.ts';
+import type { ApiKeyListing } from '../flows/manageApiKeys.ts';
 import { scopeFamily } from '../okta/scopeCatalog.ts';
+import { apiKeyHomeBlocks } from './apiKeyViews.ts';
 import {
   actions,
   button,
@@ -17,6 +19,7 @@ import { ACTION, HOME_BLOCK } from './ids.ts';
 import { failureMessage } from './messages.ts';
 import { bold, clipMrkdwn, code, codeList, escapeValue } from './mrkdwn.ts';
 import { adminMessageText } from './notices.ts';
+import { statusReason } from './statusReason.ts';
 
 /**
  * A page takes at most 6 blocks of its own (header, summary, New connection, page line,
@@ -80,6 +83,8 @@ export interface HomeInput {
   /** How many connections each group has in the whole workspace. */
   counts: Readonly<Record<HomeGroup, number>>;
   now: number;
+  /** The workspace's API keys, shown under the connections; none: no section. */
+  apiKeys?: readonly ApiKeyListing[];
 }
 
 /** The Home tab of someone who may manage connections: the workspace's connections, one page. */
@@ -124,6 +129,9 @@ export function homeView(input: HomeInput): types.HomeView {
     );
   }
   blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.homePage, HOME_BLOCK));
+  if (input.apiKeys && input.apiKeys.length > 0) {
+    blocks.push(...apiKeyHomeBlocks(input.apiKeys, input.now));
+  }
   return homeTab(blocks);
 }
 
@@ -172,7 +180,8 @@ function describe(connection: Connection, now: number): string {
 }
 
 function statusLine(connection: Connection, now: number): string | null {
-  const reason = escapeValue(connection.statusText ?? connection.statusCode ?? '', 200);
+  // The same words as the list: a stored code (consent_required) is not what an admin reads.
+  const reason = escapeValue(statusReason(connection) ?? '', 200);
   switch (connection.status) {
     case 'needs_reauth':
       return `Needs reauthorization${reason ? `: ${reason}` : ''}`;

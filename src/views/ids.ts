@@ -13,6 +13,8 @@ export const CALLBACK = {
   connectDone: 'connect_done',
   notice: 'notice',
   deleteConfirm: 'delete_confirm',
+  rename: 'rename_connection',
+  apiKeyNew: 'apikey_new',
 } as const;
 
 /**
@@ -30,6 +32,10 @@ export const INPUT = {
   scopeMode: 'scope_mode',
   scopePick: 'scope_pick',
   scopeText: 'scope_text',
+  newNickname: 'new_nickname',
+  keyConnections: 'key_connections',
+  keyActions: 'key_actions',
+  keyExpiry: 'key_expiry',
 } as const;
 
 /** `action_id` of the buttons in messages. */
@@ -39,12 +45,15 @@ export const ACTION = {
   connTest: 'conn_test',
   connScopes: 'conn_scopes',
   connDelete: 'conn_delete',
+  connRename: 'conn_rename',
   connRotateKey: 'conn_rotate_key',
   keyRotationConfirm: 'key_rotation_confirm',
   keyRotationCancel: 'key_rotation_cancel',
   listPage: 'list_page',
   homeNew: 'home_new',
   homePage: 'home_page',
+  openKeyLink: 'open_key_link',
+  apiKeyRevoke: 'apikey_revoke',
 } as const;
 
 /** Option values of the org radio buttons. */

@@ -20,6 +20,10 @@ export type FailureCode =
   | 'link_used'
   | 'secret_missing'
   | 'secret_malformed'
+  | 'secret_refused'
+  | 'key_not_accepted'
+  | 'client_unknown'
+  | 'redirect_unregistered'
   | 'cookies_blocked'
   | 'origin_refused'
   | 'state_missing'
@@ -62,6 +66,9 @@ export interface FailureFacts {
   description?: string;
   command?: string;
   badAnswer?: BadAnswer;
+  clientId?: string;
+  /** The bot's redirect URI, for the admin to add to the app exactly. */
+  redirectUri?: string;
 }
 
 /** One sentence per check an answer from Okta can fail, naming the org. */
@@ -83,6 +90,14 @@ function badAnswerText(problem: BadAnswer | undefined, org: string): string {
       return `The answer from ${org} was not what an Okta org sends (for example an ID token that does not verify).`;
   }
 }
+
+/** The setup page's field error on the secret when Okta refused it. */
+export const secretRefusedText =
+  'Okta refused this client ID and secret: copy the secret again from the app’s General tab.';
+
+/** The same under a key-pair connection's public key when Okta does not have it yet. */
+export const keyNotAcceptedText =
+  'Okta does not accept the bot’s key yet: add the public key above under Client Credentials → Public keys → Add key, then try again.';
 
 const REDO = 'Run `/okta-connect` in Slack to start again.';
 
@@ -119,6 +134,30 @@ export function failureMessage(code: FailureCode, facts: FailureFacts = {}): Adm
         title: 'That does not look like a client secret',
         text: 'Okta client secrets are one word of letters, digits, - and _, up to 200 characters, without spaces.',
         next: 'Copy the secret again from the app’s General tab (Client Credentials) and paste it as it is.',
+      };
+    case 'secret_refused':
+      return {
+        title: 'Okta refused this client ID and secret',
+        text: `Okta refused this client ID and secret (invalid_client). Nothing was stored, and this link still works.`,
+        next: 'Copy the secret again from the app’s General tab (Client Credentials) and enter it here.',
+      };
+    case 'key_not_accepted':
+      return {
+        title: 'Okta does not accept the bot’s key yet',
+        text: 'Okta refused the bot’s key for this client ID (invalid_client): the app does not have the public key shown on this page, or does not use Public key / Private key. Nothing was stored, and this link still works.',
+        next: 'On the app’s General tab (Client Credentials), set Client authentication to Public key / Private key and add the public key under Public keys → Add key, then continue here.',
+      };
+    case 'client_unknown':
+      return {
+        title: 'Okta does not know this client ID',
+        text: `${org} has no app with the client ID ${facts.clientId ?? 'entered in Slack'}. Nothing was stored.`,
+        next: `Copy the client ID from the app’s General tab and start again: ${REDO}`,
+      };
+    case 'redirect_unregistered':
+      return {
+        title: 'The redirect URI is not registered in Okta',
+        text: `The app in ${org} does not list ${facts.redirectUri ?? 'the bot’s redirect URI'} as a Sign-in redirect URI, so Okta would refuse to send you back. Nothing was stored, and this link still works.`,
+        next: 'On the app’s General tab add it exactly as shown below under Sign-in redirect URIs, save, then continue here.',
       };
     case 'cookies_blocked':
       return {

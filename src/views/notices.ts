@@ -49,18 +49,21 @@ export function checkDmView(input: {
     input.purpose === 'reauthorize'
       ? 'The stored client secret is used again unless you enter a new one there.'
       : 'The client secret goes into the bot’s own page, never into Slack.';
+  return checkDmModal([
+    `I sent you a direct message with a link to enter the client secret and sign in to Okta${
+      input.purpose === 'reauthorize' ? ' again' : ''
+    } for *${escapeValue(input.nickname, 80)}*. The link works once, for 15 minutes.`,
+    secretLine,
+  ]);
+}
+
+/** The last modal of a step that goes on from a single-use link in the DM; `lines` are mrkdwn. */
+export function checkDmModal(lines: readonly string[]): ModalView {
   return modal({
     callbackId: CALLBACK.connectDone,
     title: 'Check your DMs',
     close: 'Done',
-    blocks: [
-      section(
-        `I sent you a direct message with a link to enter the client secret and sign in to Okta${
-          input.purpose === 'reauthorize' ? ' again' : ''
-        } for *${escapeValue(input.nickname, 80)}*. The link works once, for 15 minutes.`,
-      ),
-      section(secretLine),
-    ],
+    blocks: lines.map((line) => section(line)),
   });
 }
 

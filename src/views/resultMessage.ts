@@ -19,9 +19,9 @@ import {
 import { bold, code, codeList, escapeValue } from './mrkdwn.ts';
 import { adminMessageBody, adminMessageFallback, adminMessageText } from './notices.ts';
 
+/** Dropped scopes come as the result's `dropped` list, never as a warning. */
 export interface ResultWarning {
-  code: WarningCode;
-  scopes?: readonly string[];
+  code: Exclude<WarningCode, 'scopes_dropped'>;
 }
 
 /** How an authorization ended, as the Okta callback reports it. */
@@ -53,18 +53,7 @@ export function resultMessage(result: AuthorizationResult): SlackMessage {
 
 function success(result: Extract<AuthorizationResult, { ok: true }>): SlackMessage {
   const done = result.purpose === 'reauthorize' ? 'reauthorized' : 'connected';
-  // The dropped scopes may come as a list, as a warning, or both: show them once.
-  const dropped = [
-    ...new Set([
-      ...result.dropped,
-      ...result.warnings.flatMap((w) => (w.code === 'scopes_dropped' ? (w.scopes ?? []) : [])),
-    ]),
-  ];
-  const others = [
-    ...new Map(
-      result.warnings.filter((w) => w.code !== 'scopes_dropped').map((w) => [w.code, w]),
-    ).values(),
-  ];
+  const { dropped, warnings: others } = result;
   const who =
     result.authorizedLogin === null
       ? ''
@@ -84,7 +73,7 @@ function success(result: Extract<AuthorizationResult, { ok: true }>): SlackMessa
     );
   }
   for (const warning of others) {
-    blocks.push(section(adminMessageText(warningMessage(warning.code, warning), ':warning:')));
+    blocks.push(section(adminMessageText(warningMessage(warning.code), ':warning:')));
   }
   blocks.push(context('See and manage your connections with `/okta-connect list`.'));
   const warningCount = others.length + (dropped.length > 0 ? 1 : 0);

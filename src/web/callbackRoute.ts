@@ -56,9 +56,7 @@ export function callbackRoute(
           purpose: outcome.purpose,
           granted: outcome.granted,
           dropped: outcome.dropped,
-          warnings: outcome.warnings
-            .filter((warning) => warning.code !== 'scopes_dropped')
-            .map((warning) => warningMessage(warning.code, { scopes: warning.scopes ?? [] })),
+          warnings: outcome.warnings.map((warning) => warningMessage(warning.code)),
           authorizedLogin: connection.authorizedLogin,
         }),
       );

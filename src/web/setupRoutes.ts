@@ -13,7 +13,13 @@ import {
   type SetupView,
 } from '../flows/setupAuthorization.ts';
 import { describeScope, isKnownScope } from '../okta/scopeCatalog.ts';
-import { type AdminMessage, failureMessage } from '../views/messages.ts';
+import {
+  type AdminMessage,
+  failureMessage,
+  keyNotAcceptedText,
+  secretRefusedText,
+} from '../views/messages.ts';
+import { checksUncheckedMessage } from '../views/oktaChecks.ts';
 import {
   BodyTooLarge,
   parseCookies,
@@ -22,6 +28,7 @@ import {
   sendPage,
   serializeCookie,
 } from './http.ts';
+import { renderContinuePage } from './pages/renderContinuePage.ts';
 import { renderSetupPage } from './pages/renderSetupPage.ts';
 import { problemPage } from './problemPages.ts';
 
@@ -65,6 +72,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     token: string,
     error?: AdminMessage,
     status = 200,
+    credentialError?: string,
   ) => {
     const { request, connection } = setup;
     const page = renderSetupPage({
@@ -92,6 +100,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
         : {}),
       expiresAt: request.expiresAt,
       ...(error ? { error } : {}),
+      ...(credentialError ? { credentialError } : {}),
     });
     sendPage(
       res,
@@ -177,7 +186,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       browserBinding: browser,
     });
     if (outcome.ok) {
-      return redirect(res, outcome.authorizeUrl, {
+      const bind = {
         'Set-Cookie': serializeCookie({
           name: BROWSER_COOKIE,
           value: browser,
@@ -186,12 +195,29 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
           sameSite: 'Lax',
           secure,
         }),
-      });
+      };
+      if (outcome.unchecked.length === 0) return redirect(res, outcome.authorizeUrl, bind);
+      const { connection } = outcome.setup;
+      return sendPage(
+        res,
+        renderContinuePage({
+          nickname: connection.nickname,
+          authorizeUrl: outcome.authorizeUrl,
+          notice: checksUncheckedMessage(
+            connection.domain,
+            outcome.unchecked,
+            connection.clientAuthMethod,
+          ),
+        }),
+        bind,
+      );
     }
     if (!outcome.setup) return sendPage(res, problemPage(outcome.code));
     const facts = {
       nickname: outcome.setup.connection.nickname,
       domain: outcome.setup.connection.domain,
+      clientId: outcome.setup.connection.clientId,
+      redirectUri: flows.settings.redirectUri,
       ...('badAnswer' in outcome && outcome.badAnswer ? { badAnswer: outcome.badAnswer } : {}),
     };
     return render(
@@ -201,6 +227,11 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       token,
       failureMessage(outcome.code, facts),
       outcome.code.startsWith('okta_') ? 502 : 400,
+      outcome.code === 'secret_refused'
+        ? secretRefusedText
+        : outcome.code === 'key_not_accepted'
+          ? keyNotAcceptedText
+          : undefined,
     );
   };
 

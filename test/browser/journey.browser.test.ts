@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { LINK_TTL_MS } from '../../src/flows/deps.ts';
 import { ADMIN, type Harness, startHarness } from '../e2e/harness.ts';
 import { lastDm, linkIn, runWizard } from '../e2e/journey.ts';
+import { expectAccessible } from './axe.ts';
 import {
   launchChromium,
   openContext,
@@ -74,6 +75,10 @@ describe('the connect journey in Chromium', () => {
                 pkce_verifier IS NULL AS verifierWiped FROM auth_requests`,
       )
       .all();
+  /** Browsers sent to Okta's sign-in; the setup page's redirect-URI check asks with prompt=none. */
+  const sentToOkta = () =>
+    h.okta.requests.filter((r) => r.path === '/oauth2/v1/authorize' && r.query.prompt !== 'none')
+      .length;
   const AUTHORIZED = { outcome: 'authorized', linkUsed: 1, consumed: 1, verifierWiped: 1 };
   const UNUSED = { outcome: null, linkUsed: 0, consumed: 0, verifierWiped: 1 };
 
@@ -91,6 +96,7 @@ describe('the connect journey in Chromium', () => {
     expect(setupPage.text).toContain(`${h.publicUrl}/oauth/okta/callback`);
     expect(setupPage.text).toContain(NOT_GRANTED);
     await screenshot(page, 'journey', '1-setup');
+    await expectAccessible(page, 'the setup page');
 
     await typeSecret(page);
     const sent: Request[] = [];
@@ -118,6 +124,7 @@ describe('the connect journey in Chromium', () => {
     const granted = await page.locator('h2:text("Scopes Okta granted") + ul li').allInnerTexts();
     expect(granted).toEqual(expect.arrayContaining(PICKED));
     expect(granted).not.toContain(NOT_GRANTED);
+    await expectAccessible(page, 'the result page with dropped scopes');
 
     expect(connection()).toMatchObject({
       status: 'active',
@@ -149,13 +156,15 @@ describe('the connect journey in Chromium', () => {
     expect(submitted.heading).toContain('This link has expired');
     expect(submitted.text).toContain('Setup links work for 15 minutes');
     expect(submitted.text).toContain('What to do: Get a new one with /okta-connect in Slack.');
+    await expectAccessible(page, 'the expired-link page after the POST');
 
     const reopened = await openLink(page, link);
     await screenshot(page, 'expired-link', '3-reopened');
     expect(reopened.status()).toBe(410);
     expect((await readPage(page)).heading).toContain('This link has expired');
+    await expectAccessible(page, 'the expired-link page');
 
-    expect(h.okta.countRequests('/oauth2/v1/authorize')).toBe(0);
+    expect(sentToOkta()).toBe(0);
     expect(connection()?.status).toBe('pending');
     expect(attempts()).toEqual([UNUSED]);
   });
@@ -174,6 +183,7 @@ describe('the connect journey in Chromium', () => {
     expect(used.heading).toContain('This link was already used');
     expect(used.text).toContain('Each setup link works once');
     expect(used.text).toContain('What to do: If that sign-in did not finish, get a new link');
+    await expectAccessible(again, 'the link-used page');
     expect(connection()?.status).toBe('active');
     expect(connectionCount()).toBe(1);
   });
@@ -198,6 +208,7 @@ describe('the connect journey in Chromium', () => {
     const replayed = await readPage(page);
     expect(replayed.heading).toContain('This sign-in was already completed');
     expect(replayed.text).toContain('What to do: Check your DM with the bot for the result.');
+    await expectAccessible(page, 'the sign-in-already-completed page');
 
     // Back to Okta and sign in again: a new code, but the state was used.
     await page.goBack();
@@ -247,6 +258,7 @@ describe('the connect journey in Chromium', () => {
     await screenshot(winner, 'two-tabs', '1-winner-at-okta');
     await screenshot(loser, 'two-tabs', '2-loser-already-used');
     expect((await readPage(loser)).heading).toContain('This link was already used');
+    await expectAccessible(loser, 'the link-used page of the tab that lost');
 
     const callback = await signInAtOkta(winner, h);
     await screenshot(winner, 'two-tabs', '3-winner-result');
@@ -255,7 +267,56 @@ describe('the connect journey in Chromium', () => {
     expect(connection()?.status).toBe('active');
     expect(connectionCount()).toBe(1);
     expect(attempts()).toEqual([AUTHORIZED]);
-    expect(h.okta.countRequests('/oauth2/v1/authorize')).toBe(1);
+    expect(sentToOkta()).toBe(1);
+  });
+
+  it('shows Okta’s refusal of a wrong secret at the field, and the same page goes on with the right one', async () => {
+    const link = await linkFromDm();
+    const page = await context.newPage();
+    await openLink(page, link);
+    await typeSecret(page, 'not-the-secret-0123456789abcdefghijklmn');
+    const answer = await submitSecretForm(page);
+    await screenshot(page, 'wrong-secret', '1-setup-error');
+    expect(answer.status()).toBe(400);
+    const field = page.locator('input[type="password"]#client_secret');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await renderedText(page.locator('#client_secret-error'))).toBe(
+      'Okta refused this client ID and secret: copy the secret again from the app’s General tab.',
+    );
+    expect(await field.inputValue()).toBe('');
+    await expectAccessible(page, 'the setup page with the secret refused');
+    expect(sentToOkta()).toBe(0);
+    expect(attempts()).toEqual([UNUSED]);
+
+    await typeSecret(page);
+    await continueToOkta(page, h);
+    await signInAtOkta(page, h);
+    await screenshot(page, 'wrong-secret', '2-result');
+    expect((await readPage(page)).heading).toContain('acme-prod is connected');
+  });
+
+  it('says which checks Okta did not answer and lets the admin continue to Okta from the page', async () => {
+    const link = await linkFromDm();
+    h.okta.injectFault('/oauth2/v1/token', { kind: 'status', status: 503, times: 1 });
+    h.okta.injectFault('/oauth2/v1/authorize', { kind: 'status', status: 503, times: 1 });
+    const page = await context.newPage();
+    await openLink(page, link);
+    await typeSecret(page);
+    const answer = await submitSecretForm(page);
+    await screenshot(page, 'checks-unchecked', '1-continue');
+    expect(answer.status()).toBe(200);
+    const shown = await readPage(page);
+    expect(shown.heading).toBe('Sign in to Okta for acme-prod');
+    expect(shown.text).toContain('Some checks could not be made');
+    await expectAccessible(page, 'the continue page');
+    await Promise.all([
+      page.waitForURL((url) => url.origin === h.okta.origin),
+      page.getByRole('link', { name: 'Continue to Okta' }).click(),
+    ]);
+    await page.locator('#okta-signin-submit').waitFor();
+    await signInAtOkta(page, h);
+    await screenshot(page, 'checks-unchecked', '2-result');
+    expect((await readPage(page)).heading).toContain('acme-prod is connected');
   });
 
   it('says cookies are needed when the browser blocks them, and the link works once they are allowed', async () => {
@@ -276,7 +337,8 @@ describe('the connect journey in Chromium', () => {
     expect(alert).toContain(
       'What to do: Allow cookies for this site (or leave private browsing), then open the link from your DM again.',
     );
-    expect(h.okta.countRequests('/oauth2/v1/authorize')).toBe(0);
+    await expectAccessible(page, 'the setup page saying cookies are blocked');
+    expect(sentToOkta()).toBe(0);
     expect(connection()?.status).toBe('pending');
     expect(attempts()).toEqual([UNUSED]);
 

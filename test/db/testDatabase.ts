@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { createKeyRing, type KeyRing } from '../../src/crypto.ts';
+import { createApiKeysRepo } from '../../src/db/apiKeysRepo.ts';
 import { createAuditRepo } from '../../src/db/auditRepo.ts';
 import { createAuthRequestsRepo, type NewAuthRequest } from '../../src/db/authRequestsRepo.ts';
 import {
@@ -67,6 +68,7 @@ export function createRepos(
     connections: createConnectionsRepo(handle.db, ring, clock),
     authRequests: createAuthRequestsRepo(handle.db, ring, clock),
     audit: createAuditRepo(handle.db, clock),
+    apiKeys: createApiKeysRepo(handle.db, clock),
   };
 }
 
@@ -131,6 +133,7 @@ export function flowDeps(repos: Repos): FlowDeps {
     connections: repos.connections,
     authRequests: repos.authRequests,
     audit: repos.audit,
+    apiKeys: repos.apiKeys,
     orgs: new OktaOrgs(),
     settings: {
       publicUrl: 'http://127.0.0.1:3000',

@@ -60,5 +60,9 @@ describe('creating a connection end to end', () => {
     const text = JSON.stringify(result.blocks);
     expect(text).toContain('okta.apps.read');
     expect(text).toMatch(/Okta API Scopes/);
+    // The dropped scope is reported once, in the DM and on the page.
+    expect(text.split('Okta dropped some scopes')).toHaveLength(2);
+    expect(result.text).toContain('with 1 warning.');
+    expect(callback.body.split('Okta dropped some scopes')).toHaveLength(2);
   });
 });

@@ -7,7 +7,7 @@ import {
   storedRow,
   textOf,
 } from './connectionSteps.ts';
-import { ADMIN, ADMIN_PASSWORD, CLIENT_SECRET, type Harness } from './harness.ts';
+import { ADMIN, ADMIN_PASSWORD, CLIENT_ID, CLIENT_SECRET, type Harness } from './harness.ts';
 import { csrfFrom, HttpBrowser, type PageAnswer } from './httpBrowser.ts';
 import { authorizeInBrowser, linkIn, reachCallback } from './journey.ts';
 import { sharedHarness, withHarness } from './slackChecks.ts';
@@ -112,39 +112,44 @@ describe('Okta refusing the sign-in', () => {
     expect(headingOf(cancel.callback)).not.toBe(headingOf(notAssigned.callback));
   });
 
-  it('keeps the connection pending after a wrong client secret and offers a new link that works', async () => {
+  it('keeps the connection pending when Okta refuses the secret at the code exchange, and offers a new link that works', async () => {
     const h = harness();
     const { link, connection } = await requestSetupLink(h, { nickname: 'wrong-secret' });
     const before = dmCount(h);
+    // The setup page checked the secret; someone regenerates it at Okta before the callback.
+    const rotated = 'rotated-secret-0123456789abcdefghijklmn';
+    const { browser, callbackUrl } = await reachCallback(h, link);
+    h.okta.updateApp(CLIENT_ID, { clientSecret: rotated });
+    try {
+      const callback = await browser.get(callbackUrl);
 
-    const wrong = await authorizeInBrowser(h, link, {
-      secret: 'not-the-secret-0123456789abcdefghijklmn',
-    });
+      expect(callback.status).toBe(400);
+      expect(headingOf(callback)).toContain('Okta refused the client secret');
+      expect(connectionNamed(h, 'wrong-secret')).toMatchObject({
+        status: 'pending',
+        statusCode: null,
+      });
+      expect(storedRow(h, connection.id).sealed).toEqual({
+        clientSecret: false,
+        accessToken: false,
+        refreshToken: false,
+      });
+      const dm = await dmAbout(h, before, 'invalid_client');
+      const retry = linkIn(dm);
+      expect(retry).not.toBe(link);
+      expect(retryLinkOn(callback)).toBe(new URL(retry).pathname);
 
-    expect(wrong.callback.status).toBe(400);
-    expect(headingOf(wrong.callback)).toContain('Okta refused the client secret');
-    expect(connectionNamed(h, 'wrong-secret')).toMatchObject({
-      status: 'pending',
-      statusCode: null,
-    });
-    expect(storedRow(h, connection.id).sealed).toEqual({
-      clientSecret: false,
-      accessToken: false,
-      refreshToken: false,
-    });
-    const dm = await dmAbout(h, before, 'invalid_client');
-    const retry = linkIn(dm);
-    expect(retry).not.toBe(link);
-    expect(retryLinkOn(wrong.callback)).toBe(new URL(retry).pathname);
+      const again = await authorizeInBrowser(h, retry, { browser, secret: rotated });
 
-    const again = await authorizeInBrowser(h, retry, { browser: wrong.browser });
-
-    expect(again.callback.status).toBe(200);
-    expect(connectionNamed(h, 'wrong-secret')).toMatchObject({
-      id: connection.id,
-      status: 'active',
-      hasClientSecret: true,
-    });
+      expect(again.callback.status).toBe(200);
+      expect(connectionNamed(h, 'wrong-secret')).toMatchObject({
+        id: connection.id,
+        status: 'active',
+        hasClientSecret: true,
+      });
+    } finally {
+      h.okta.updateApp(CLIENT_ID, { clientSecret: CLIENT_SECRET });
+    }
   });
 });
 
@@ -316,20 +321,22 @@ describe('Okta failing at the token endpoint', () => {
       const nickname = `token-${what.replaceAll(' ', '-')}`;
       const { link, connection } = await requestSetupLink(h, { nickname });
       const before = dmCount(h);
+      // After the setup page's own checks, so that the code exchange meets the fault.
+      const { browser, callbackUrl } = await reachCallback(h, link);
       h.okta.injectFault('/oauth2/v1/token', fault);
 
-      const failed = await authorizeInBrowser(h, link).finally(() =>
-        h.okta.clearFaults('/oauth2/v1/token'),
-      );
+      const callback = await browser
+        .get(callbackUrl)
+        .finally(() => h.okta.clearFaults('/oauth2/v1/token'));
 
-      expect(failed.callback.status).toBeGreaterThanOrEqual(502);
-      expect(headingOf(failed.callback)).toContain(title);
-      expect(failed.callback.body).toContain('Nothing was changed');
+      expect(callback.status).toBeGreaterThanOrEqual(502);
+      expect(headingOf(callback)).toContain(title);
+      expect(callback.body).toContain('Nothing was changed');
       expect(connectionNamed(h, nickname)).toMatchObject({ status: 'pending', statusCode: null });
       expect(storedRow(h, connection.id).sealed.accessToken).toBe(false);
       const dm = await dmAbout(h, before, title);
       const retry = linkIn(dm);
-      expect(retryLinkOn(failed.callback)).toBe(new URL(retry).pathname);
+      expect(retryLinkOn(callback)).toBe(new URL(retry).pathname);
 
       const again = await authorizeInBrowser(h, retry);
 
@@ -343,10 +350,12 @@ describe('Okta failing at the token endpoint', () => {
 describe('Okta down when the setup form is posted', () => {
   it('shows the error on the setup page and keeps the link usable', async () => {
     await withHarness({}, async (h) => {
+      // Down from the details step on, so no discovery document is cached: the details
+      // step lets the admin go on, the setup page cannot build the way to Okta.
+      h.okta.injectFault('/.well-known/openid-configuration', { kind: 'status', status: 503 });
       const { link } = await requestSetupLink(h, { nickname: 'discovery-down' });
       const browser = new HttpBrowser();
       const csrf = csrfFrom((await browser.get(link)).body);
-      h.okta.injectFault('/.well-known/openid-configuration', { kind: 'status', status: 503 });
 
       const refused = await browser.postForm(link, { csrf, client_secret: CLIENT_SECRET });
 

@@ -59,6 +59,8 @@ export interface HarnessOptions {
   now?: () => number;
   /** How the bot's background work waits; a test can move its clocks instead. */
   sleep?: (ms: number) => Promise<void>;
+  /** More Okta domains and the origins that answer for them (beside ORG, which is the peer). */
+  moreOrigins?: Record<string, string>;
   /** The Okta app's refresh token policy (default: Okta's STATIC for web apps). */
   refreshToken?: { rotation: 'STATIC' | 'ROTATE'; leewaySeconds?: number };
 }
@@ -108,7 +110,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     HOST: '127.0.0.1',
     DATABASE_PATH: databasePath,
     ENCRYPTION_KEY,
-    OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.origin }),
+    OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.origin, ...options.moreOrigins }),
     LOG_LEVEL: 'debug',
     ...options.env,
   });

@@ -75,6 +75,8 @@ export async function authorizeInBrowser(
     secret?: string | null;
     browser?: HttpBrowser;
     signIn?: { username: string; password: string } | { cancel: true };
+    /** Runs once the page has sent the browser on to Okta, before the sign-in there. */
+    afterPost?: () => void;
   } = {},
 ): Promise<{ setup: PageAnswer; posted: PageAnswer; callback: PageAnswer; browser: HttpBrowser }> {
   const browser = options.browser ?? new HttpBrowser();
@@ -88,6 +90,7 @@ export async function authorizeInBrowser(
     posted.status,
     posted.body.match(/<h1[^>]*>([^<]*)/)?.[1] ?? posted.body.slice(0, 300),
   ).toBe(303);
+  options.afterPost?.();
   const back = await h.okta.signIn(
     posted.location ?? '',
     options.signIn ?? { username: 'ada@acme.example', password: ADMIN_PASSWORD },

@@ -13,7 +13,7 @@ import {
   textOf,
 } from './connectionSteps.ts';
 import { ADMIN, CLIENT_ID, type Harness } from './harness.ts';
-import { HttpBrowser } from './httpBrowser.ts';
+import { csrfFrom, HttpBrowser } from './httpBrowser.ts';
 import { authorizeInBrowser, linkIn, publicJwkIn } from './journey.ts';
 import { messageIn, withHarness } from './slackChecks.ts';
 
@@ -183,14 +183,54 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
       expect(textOf(answer)).toContain('This connection uses a client secret');
     }));
 
-  it('says Okta refused the bot’s key when the app does not have it, and changes nothing', () =>
+  it('the setup page says Okta does not accept the bot’s key yet and does not send the admin on; once the key is added the same link works', () =>
     withHarness({}, async (h) => {
-      const { link } = await requestSetupLink(h, {
+      const { link, connection } = await requestSetupLink(h, {
         nickname: 'acme-nokey',
         clientAuth: 'private_key_jwt',
       });
-      const { callback } = await authorizeInBrowser(h, link, { secret: null });
+      const browser = new HttpBrowser();
+      const setup = await browser.get(link);
+      const refused = await browser.postForm(link, { csrf: csrfFrom(setup.body) });
+
+      expect(refused.status).toBe(400);
+      expect(refused.location).toBeNull();
+      expect(refused.body).toContain('Okta does not accept the bot’s key yet');
+      expect(refused.body).toContain(
+        '<p class="field-error" id="public-jwk-error">Okta does not accept the bot’s key yet: add the public key above under Client Credentials → Public keys → Add key, then try again.</p>',
+      );
+      expect(refused.body).not.toContain('name="client_secret"');
+      expect(publicJwkIn(refused.body).kid).toBe(connection.clientKey?.kid);
+      expect(h.okta.authorizations({ clientId: CLIENT_ID })).toEqual([]);
+      expect(connectionNamed(h, 'acme-nokey')).toMatchObject({
+        status: 'pending',
+        hasRefreshToken: false,
+      });
+
+      h.okta.updateApp(CLIENT_ID, {
+        authMethod: 'private_key_jwt',
+        jwks: [publicJwkIn(refused.body)],
+      });
+      const before = dmCount(h);
+      const { callback } = await authorizeInBrowser(h, link, { browser, secret: null });
+      expect(callback.status).toBe(200);
+      await dmAbout(h, before, 'acme-nokey is connected');
+      expect(connectionNamed(h, 'acme-nokey')).toMatchObject({ status: 'active' });
+    }));
+
+  it('says Okta refused the bot’s key when the key leaves the app in Okta after the check, and changes nothing', () =>
+    withHarness({}, async (h) => {
+      const { link } = await requestSetupLink(h, {
+        nickname: 'acme-gonekey',
+        clientAuth: 'private_key_jwt',
+      });
+      const { browser } = await addKeyFromPage(h, link);
+      const { callback } = await authorizeInBrowser(h, link, {
+        browser,
+        secret: null,
+        afterPost: () => h.okta.updateApp(CLIENT_ID, { jwks: [] }),
+      });
       expect(callback.body).toContain('Okta refused the bot’s key');
-      expect(connectionNamed(h, 'acme-nokey')).toMatchObject({ hasRefreshToken: false });
+      expect(connectionNamed(h, 'acme-gonekey')).toMatchObject({ hasRefreshToken: false });
     }));
 });

@@ -64,6 +64,7 @@ describe('health, readiness and metrics of a running bot', () => {
       okta_connect_slack_errors_total: 'counter',
       okta_connect_okta_errors_total: 'counter',
       okta_connect_http_requests_total: 'counter',
+      okta_connect_api_requests_total: 'counter',
     });
   });
 

@@ -27,7 +27,8 @@ import { refused, waitUntil } from '../waitUntil.ts';
  * database is closed and the process exits 0. A second signal does not wait.
  */
 
-const DISCOVERY = '/.well-known/openid-configuration';
+/** The setup POST's client check: discovery was read (and cached) at the details step. */
+const TOKEN = '/oauth2/v1/token';
 
 let okta: OktaPeer;
 let slack: SlackPeer;
@@ -122,8 +123,8 @@ describe('SIGTERM while a request is under way', () => {
     const setup = await browser.get(link);
     expect(setup.status).toBe(200);
 
-    // Okta holds its discovery document until the test lets it go.
-    okta.injectFault(DISCOVERY, { kind: 'delay', ms: 60_000 });
+    // Okta holds its token endpoint answer (the setup page's client check) until the test lets it go.
+    okta.injectFault(TOKEN, { kind: 'delay', ms: 60_000 });
     let answer: PageAnswer | undefined;
     const posting = browser
       .postForm(link, { csrf: csrfFrom(setup.body), client_secret: CLIENT_SECRET })
@@ -132,7 +133,7 @@ describe('SIGTERM while a request is under way', () => {
         return posted;
       });
     await waitUntil(
-      () => okta.requests.some((r) => r.path === DISCOVERY && r.status === 0),
+      () => okta.requests.some((r) => r.path === TOKEN && r.status === 0),
       'the POST to reach Okta',
       { intervalMs: 20, detail: bot.stderr },
     );
@@ -145,7 +146,7 @@ describe('SIGTERM while a request is under way', () => {
     expect(bot.exited()).toBe(false);
     expect(answer).toBeUndefined();
 
-    okta.clearFaults(DISCOVERY);
+    okta.clearFaults(TOKEN);
     const posted = await posting;
     expect(posted.status).toBe(303);
     expect(posted.location?.startsWith(`${okta.origin}/oauth2/v1/authorize?`)).toBe(true);

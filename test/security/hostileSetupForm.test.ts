@@ -86,9 +86,13 @@ describe('hostile input on the bot’s own pages', () => {
         } else if (!SECRET_SHAPE.test(trimmed)) {
           expect(answer.status).toBe(400);
           expectSameMarkup(answer, refSecretProblem);
-        } else {
+        } else if (trimmed === CLIENT_SECRET) {
           expect(answer.status).toBe(303);
           expect(answer.location?.startsWith(`${h.okta.origin}/oauth2/v1/authorize?`)).toBe(true);
+        } else {
+          // Well formed but not the app's: Okta refuses it before anyone is sent on.
+          expect(answer.status).toBe(400);
+          expect(answer.body).toContain('Okta refused this client ID and secret');
         }
         // A secret is never shown back, not even escaped.
         if (trimmed.length >= 8 && !setup.page.body.includes(trimmed)) {

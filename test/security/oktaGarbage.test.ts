@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, CLIENT_SECRET, type Harness, startHarness } from '../e2e/harness.ts';
 import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
-import { authorizeInBrowser } from '../e2e/journey.ts';
+import { authorizeInBrowser, reachCallback } from '../e2e/journey.ts';
 import type { StoredMessage } from '../peers/slack/index.ts';
 import { eventually } from '../waitUntil.ts';
 import { expectAlive, expectSlackCallsSafe, hostileHarness, newSetupLink } from './support.ts';
@@ -71,9 +71,11 @@ describe('Okta answering the code exchange with something that is not a valid an
     it(`fails the connection, says why and stores nothing when Okta answers with ${name}`, async () => {
       const nickname = `garbage-${i}`;
       const { link, connection } = newSetupLink(h, nickname);
+      // Armed after the setup page's checks, so that the code exchange meets it.
+      const { browser, callbackUrl } = await reachCallback(h, link);
       arm(h);
 
-      const { callback } = await authorizeInBrowser(h, link);
+      const callback = await browser.get(callbackUrl);
 
       expect(callback.status).toBe(502);
       expect(headingOf(callback)).toContain(CHECKS_FAILED);

@@ -267,7 +267,10 @@ export interface FetchRecord {
  * the test) makes in this process is recorded, and answers from a token endpoint keep
  * their body. `restore()` puts the original back.
  */
-export function recordFetches(): { records: FetchRecord[]; restore(): void } {
+export function recordFetches(options: { offline?: boolean } = {}): {
+  records: FetchRecord[];
+  restore(): void;
+} {
   const original = globalThis.fetch;
   const records: FetchRecord[] = [];
   const recording: typeof fetch = async (input, init) => {
@@ -275,6 +278,11 @@ export function recordFetches(): { records: FetchRecord[]; restore(): void } {
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const record: FetchRecord = { url, method, status: 0 };
     records.push(record);
+    // Offline: a host beyond this machine answers as an unknown name would, so a test
+    // never reaches the internet (a real acme.okta.com) whatever the machine's network.
+    if (options.offline && new URL(url).hostname !== '127.0.0.1') {
+      throw new TypeError('fetch failed', { cause: { code: 'ENOTFOUND' } });
+    }
     const response = await original(input, init);
     record.status = response.status;
     if (new URL(url).pathname.endsWith('/oauth2/v1/token')) {

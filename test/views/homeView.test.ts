@@ -126,7 +126,11 @@ describe('homeView', () => {
       ]),
     );
     expect(shown).toContain('Needs reauthorization: Okta refused the refresh token.');
-    expect(shown).toContain('Authorization failed: consent_required');
+    // In words, as the list says it, not Okta's code.
+    expect(shown).toContain(
+      'Authorization failed: None of the requested Okta API scopes is granted to the app',
+    );
+    expect(shown).not.toContain('consent_required');
     expect(shown).toContain('⚠️ Missing `okta.logs.read`: Okta answered Insufficient Scope.');
   });
 
@@ -147,7 +151,7 @@ describe('homeView', () => {
     expect(shown).toContain('Waiting since 2026-08-19 14:05 UTC for the sign-in at Okta');
   });
 
-  it('gives every connection Reauthorize, Test, Edit scopes and Delete with its id', () => {
+  it('gives every connection Reauthorize, Test, Edit scopes, Rename and Delete with its id', () => {
     const view = page([aConnection()]);
     expect(blockById(view, 'conn_actions:c0nn-1')).toMatchObject({
       type: 'actions',
@@ -155,6 +159,7 @@ describe('homeView', () => {
         { action_id: 'conn_reauth', value: 'c0nn-1' },
         { action_id: 'conn_test', value: 'c0nn-1' },
         { action_id: 'conn_scopes', value: 'c0nn-1' },
+        { action_id: 'conn_rename', value: 'c0nn-1' },
         { action_id: 'conn_delete', value: 'c0nn-1', style: 'danger' },
       ],
     });

@@ -23,6 +23,8 @@ describe('the ids the handlers route on', () => {
       connectDone: 'connect_done',
       notice: 'notice',
       deleteConfirm: 'delete_confirm',
+      rename: 'rename_connection',
+      apiKeyNew: 'apikey_new',
     });
   });
 
@@ -38,6 +40,10 @@ describe('the ids the handlers route on', () => {
       scopeMode: 'scope_mode',
       scopePick: 'scope_pick',
       scopeText: 'scope_text',
+      newNickname: 'new_nickname',
+      keyConnections: 'key_connections',
+      keyActions: 'key_actions',
+      keyExpiry: 'key_expiry',
     });
   });
 
@@ -48,12 +54,15 @@ describe('the ids the handlers route on', () => {
       connTest: 'conn_test',
       connScopes: 'conn_scopes',
       connDelete: 'conn_delete',
+      connRename: 'conn_rename',
       connRotateKey: 'conn_rotate_key',
       keyRotationConfirm: 'key_rotation_confirm',
       keyRotationCancel: 'key_rotation_cancel',
       listPage: 'list_page',
       homeNew: 'home_new',
       homePage: 'home_page',
+      openKeyLink: 'open_key_link',
+      apiKeyRevoke: 'apikey_revoke',
     });
     expect(ORG_KIND).toEqual({ home: 'home', other: 'other' });
     expect(PREREQ).toEqual({

@@ -46,6 +46,7 @@ describe('listMessage', () => {
         { action_id: 'conn_reauth', value: 'c0nn-1' },
         { action_id: 'conn_test', value: 'c0nn-1' },
         { action_id: 'conn_scopes', value: 'c0nn-1' },
+        { action_id: 'conn_rename', value: 'c0nn-1' },
         { action_id: 'conn_delete', value: 'c0nn-1', style: 'danger' },
       ],
     });

@@ -1,9 +1,11 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { AlertChannel } from '../../flows/alerts.ts';
+import { type ApiPrincipal, checkManagedKey } from '../../flows/apiKeyAccess.ts';
 import type { FlowDeps } from '../../flows/deps.ts';
+import type { Metrics } from '../../metrics.ts';
 import { sendJson, sendStream } from '../respond.ts';
 import { API_ERRORS, type ApiErrorCode } from './apiErrors.ts';
-import { type ApiKey, matchApiKey } from './apiKeys.ts';
+import { type ApiKey, matchApiKey, principalOf } from './apiKeys.ts';
 
 type RouteHandler = CustomRoute['handler'];
 type ApiRequest = Parameters<RouteHandler>[0];
@@ -12,14 +14,16 @@ type ApiRequest = Parameters<RouteHandler>[0];
 export interface ApiContext {
   flows: FlowDeps;
   alerts: AlertChannel;
+  /** The bootstrap keys of `API_KEY_HASHES`; managed keys are read from the database per call. */
   keys: readonly ApiKey[];
   /** This process in refresh leases. */
   owner: string;
+  metrics?: Metrics;
 }
 
 export interface ApiCall {
   req: ApiRequest;
-  key: ApiKey;
+  key: ApiPrincipal;
   /** The path as requested, without the query: it goes to the audit trail, the query never does. */
   path: string;
   query: URLSearchParams;
@@ -65,10 +69,48 @@ const BEARER = /^Bearer[ \t]+([\x21-\x7E]{1,512})[ \t]*$/i;
 /** Where an audit row's path stops: enough to tell the call, not a whole URL a tool made up. */
 const AUDIT_PATH_MAX = 300;
 
+type Authenticated =
+  | { ok: true; key: ApiPrincipal }
+  | { ok: false; code: 'api_disabled' | 'unauthorized' }
+  | { ok: false; code: 'key_expired' | 'key_revoked'; key: ApiPrincipal };
+
+/**
+ * The key presented: one of `API_KEY_HASHES` (every connection and action, as before
+ * managed keys existed), else a managed key read from the database on this very call.
+ */
+async function authenticate(
+  ctx: ApiContext,
+  presented: string | undefined,
+  ip: string | null,
+): Promise<Authenticated> {
+  if (presented !== undefined) {
+    const bootstrap = matchApiKey(ctx.keys, presented);
+    if (bootstrap) return { ok: true, key: principalOf(bootstrap) };
+    const managed = await checkManagedKey(ctx.flows, presented, ip);
+    if (managed.ok) return managed;
+    if (managed.code !== 'unknown') {
+      return {
+        ok: false,
+        code: managed.code === 'expired' ? 'key_expired' : 'key_revoked',
+        key: managed.key,
+      };
+    }
+  }
+  const on = ctx.keys.length > 0 || (await ctx.flows.apiKeys.anyLive());
+  return { ok: false, code: on ? 'unauthorized' : 'api_disabled' };
+}
+
+/** `okta_connect_api_requests_total`'s outcome: what happened, in a handful of values. */
+function metricOutcome(status: number, outcome: ApiOutcome | null): string {
+  if (outcome?.details?.refused === 'key_not_allowed') return 'not_allowed';
+  if (status < 400) return 'ok';
+  return status >= 500 ? 'error' : 'failed';
+}
+
 /**
  * Wraps one endpoint with what every call of the connection API gets: off (404) without
- * configured keys, 401 without a valid key, a JSON 500 for a bug, and one audit row per
- * authenticated call naming the key by its id, never by its value.
+ * any key, 401 without a valid key (or with an expired or revoked one), a JSON 500 for a
+ * bug, and one audit row per call of a known key naming it by id and name, never by value.
  */
 export function apiEndpoint(
   ctx: ApiContext,
@@ -76,34 +118,57 @@ export function apiEndpoint(
   handle: (call: ApiCall) => Promise<ApiOutcome>,
 ): RouteHandler {
   const { flows } = ctx;
+  const count = (keyId: string, outcome: string) =>
+    ctx.metrics?.apiRequests.inc({ key: keyId, outcome });
   return (req, res) => {
-    if (ctx.keys.length === 0) {
-      return sendJson(res, 404, { error: 'api_disabled', message: API_ERRORS.api_disabled });
-    }
     const raw = req.url ?? '/';
     const queryAt = raw.indexOf('?');
     const path = queryAt === -1 ? raw : raw.slice(0, queryAt);
     const presented = BEARER.exec(req.headers.authorization ?? '')?.[1];
-    const key = presented === undefined ? null : matchApiKey(ctx.keys, presented);
-    if (!key) {
-      flows.logger.warn(
-        { path: path.slice(0, AUDIT_PATH_MAX), presented: presented !== undefined },
-        'connection API call without a valid key',
-      );
-      return sendJson(
-        res,
-        401,
-        { error: 'unauthorized', message: API_ERRORS.unauthorized },
-        { 'WWW-Authenticate': 'Bearer realm="okta-connect"' },
-      );
-    }
-    const call: ApiCall = {
-      req,
-      key,
-      path,
-      query: new URLSearchParams(queryAt === -1 ? '' : raw.slice(queryAt + 1)),
-    };
     const respond = async () => {
+      const auth = await authenticate(ctx, presented, req.socket.remoteAddress ?? null);
+      if (!auth.ok) {
+        if (auth.code === 'api_disabled') {
+          return sendJson(res, 404, { error: 'api_disabled', message: API_ERRORS.api_disabled });
+        }
+        const known = 'key' in auth ? auth.key : null;
+        flows.logger.warn(
+          {
+            path: path.slice(0, AUDIT_PATH_MAX),
+            presented: presented !== undefined,
+            reason: auth.code,
+            keyId: known?.id,
+          },
+          'connection API call without a valid key',
+        );
+        count(known?.id ?? 'none', auth.code === 'unauthorized' ? 'unauthorized' : auth.code);
+        sendJson(
+          res,
+          401,
+          { error: auth.code, message: API_ERRORS[auth.code] },
+          { 'WWW-Authenticate': 'Bearer realm="okta-connect"' },
+        );
+        if (known) {
+          await audit(
+            ctx,
+            { req, key: known, path, query: new URLSearchParams() },
+            'refused',
+            401,
+            {
+              reply: errorReply(401, auth.code),
+              details: { refused: auth.code },
+            },
+          );
+        }
+        return;
+      }
+      const { key } = auth;
+      const call: ApiCall = {
+        req,
+        key,
+        path,
+        query: new URLSearchParams(queryAt === -1 ? '' : raw.slice(queryAt + 1)),
+      };
       let outcome: ApiOutcome;
       try {
         outcome = await handle(call);
@@ -117,18 +182,20 @@ export function apiEndpoint(
         reply.kind === 'json'
           ? sendJson(res, reply.status, reply.body, reply.headers)
           : sendStream(res, reply.status, reply.headers, reply.body);
-      audit(ctx, call, action, reply.status, outcome);
+      count(key.id, metricOutcome(reply.status, outcome));
+      await audit(ctx, call, action, reply.status, outcome);
       await sent;
     };
     respond().catch((error: unknown) => {
-      // The tool or Okta broke off while the answer streamed; nothing is left to send.
-      flows.logger.warn({ err: error, action, keyId: key.id }, 'connection API answer cut short');
-      res.destroy();
+      // The database failed before an answer, or the tool or Okta broke off while it streamed.
+      flows.logger.warn({ err: error, action }, 'connection API answer cut short');
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { error: 'internal_error', message: API_ERRORS.internal_error });
     });
   };
 }
 
-function audit(
+async function audit(
   ctx: ApiContext,
   call: ApiCall,
   action: string,
@@ -136,7 +203,7 @@ function audit(
   outcome: ApiOutcome,
 ) {
   try {
-    ctx.flows.audit.record({
+    await ctx.flows.audit.record({
       teamId: outcome.teamId ?? call.key.teamId ?? '*',
       connectionId: outcome.connectionId ?? null,
       actor: `api:${call.key.id}`,
@@ -145,6 +212,7 @@ function audit(
         method: call.req.method ?? 'GET',
         path: call.path.slice(0, AUDIT_PATH_MAX),
         status,
+        ...(call.key.name === null ? {} : { keyName: call.key.name }),
         ...outcome.details,
       },
     });

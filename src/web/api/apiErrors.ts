@@ -3,8 +3,15 @@
  * the tool that called. The code is the contract; the words may improve.
  */
 export const API_ERRORS = {
-  api_disabled: 'The connection API is off: no API keys are configured (API_KEY_HASHES).',
+  api_disabled:
+    'The connection API is off: no API key exists (create one in Slack with /okta-connect apikey new NAME, or set API_KEY_HASHES).',
   unauthorized: 'Send a valid API key as "Authorization: Bearer <key>".',
+  key_expired:
+    'This API key has expired: ask a bot admin for a new one (/okta-connect apikey new NAME).',
+  key_revoked:
+    'This API key was revoked: ask a bot admin for a new one (/okta-connect apikey new NAME).',
+  key_not_allowed:
+    'This API key may not do this: the connection or the action named in `missing` was not granted to it. A bot admin can make a key that has it.',
   unknown_endpoint: 'No such endpoint in the connection API.',
   bad_request: 'The request’s parameters are not valid.',
   not_found: 'No connection with this nickname is visible to this API key.',

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { ALL_ACTIONS, type ApiPrincipal } from '../../flows/apiKeyAccess.ts';
 
 /** One key allowed to use the connection API, known only by the SHA-256 of its value. */
 export interface ApiKey {
@@ -63,4 +64,15 @@ export function matchApiKey(keys: readonly ApiKey[], presented: string): ApiKey 
     if (timingSafeEqual(digest, key.hash) && found === null) found = key;
   }
   return found;
+}
+
+/** A bootstrap key's rights: every connection of its team (or of every team), every action. */
+export function principalOf(key: ApiKey): ApiPrincipal {
+  return {
+    id: key.id,
+    name: null,
+    teamId: key.teamId,
+    connectionIds: null,
+    actions: new Set(ALL_ACTIONS),
+  };
 }

@@ -1,6 +1,7 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { AlertChannel } from '../../flows/alerts.ts';
 import type { FlowDeps } from '../../flows/deps.ts';
+import type { Metrics } from '../../metrics.ts';
 import { type ApiContext, apiEndpoint, errorReply } from './apiEndpoint.ts';
 import type { ApiKey } from './apiKeys.ts';
 import { getConnectionEndpoint } from './getConnectionEndpoint.ts';
@@ -19,9 +20,15 @@ export function apiRoutes(
   flows: FlowDeps,
   alerts: AlertChannel,
   apiKeys: readonly ApiKey[],
-  options: { owner: string },
+  options: { owner: string; metrics?: Metrics },
 ): CustomRoute[] {
-  const ctx: ApiContext = { flows, alerts, keys: apiKeys, owner: options.owner };
+  const ctx: ApiContext = {
+    flows,
+    alerts,
+    keys: apiKeys,
+    owner: options.owner,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
   return [
     {
       path: '/api/connections',

@@ -26,26 +26,31 @@ export function badRequest(error: z.ZodError, teamId: string | null): ApiOutcome
  * key cannot learn what other teams hold. An all-teams key names the team with `?team=`
  * when a nickname exists in several (409 until it does).
  */
-export function findConnection(flows: FlowDeps, call: ApiCall, teamParam: string | null): Found {
+export async function findConnection(
+  flows: FlowDeps,
+  call: ApiCall,
+  teamParam: string | null,
+): Promise<Found> {
   const params = nicknameParam.safeParse(call.req.params ?? {});
   const team = teamQuery.safeParse({ team: teamParam ?? undefined });
   if (!params.success) return { ok: false, outcome: badRequest(params.error, call.key.teamId) };
   if (!team.success) return { ok: false, outcome: badRequest(team.error, call.key.teamId) };
   const { nickname } = params.data;
   const asked = team.data.team ?? null;
+  const visibleTeam = call.key.teamId ?? asked;
   const notFound: Found = {
     ok: false,
-    outcome: { reply: errorReply(404, 'not_found'), teamId: call.key.teamId ?? asked },
+    outcome: { reply: errorReply(404, 'not_found'), teamId: visibleTeam },
   };
   if (call.key.teamId !== null && asked !== null && asked !== call.key.teamId) return notFound;
   const teamId = call.key.teamId ?? asked;
   if (teamId !== null) {
-    const connection = flows.connections.findByNickname(teamId, nickname);
-    return connection ? { ok: true, connection } : notFound;
+    const connection = await flows.connections.findByNickname(teamId, nickname);
+    return connection ? { ok: true, connection } : renamedOr(flows, teamId, nickname, notFound);
   }
-  const matches = flows.connections.findByNicknameInAllTeams(nickname);
+  const matches = await flows.connections.findByNicknameInAllTeams(nickname);
   const [first] = matches;
-  if (!first) return notFound;
+  if (!first) return renamedOr(flows, null, nickname, notFound);
   if (matches.length === 1) return { ok: true, connection: first };
   return {
     ok: false,
@@ -53,6 +58,32 @@ export function findConnection(flows: FlowDeps, call: ApiCall, teamParam: string
       reply: errorReply(409, 'ambiguous_nickname', {
         teams: matches.map((connection) => connection.teamId),
       }),
+    },
+  };
+}
+
+/**
+ * A nickname that a connection had before its last rename is still not found (404), but
+ * the answer says the new name, so a tool's owner knows what to change. Only connections
+ * the key may see are named.
+ */
+async function renamedOr(
+  flows: FlowDeps,
+  teamId: string | null,
+  nickname: string,
+  notFound: Found,
+): Promise<Found> {
+  const renamed = await flows.connections.renamedFrom(teamId, nickname);
+  const [first] = renamed;
+  if (!first || renamed.length > 1) return notFound;
+  return {
+    ok: false,
+    outcome: {
+      reply: errorReply(404, 'not_found', {
+        renamed_to: first.nickname,
+        hint: `This connection was renamed: use ${first.nickname} instead.`,
+      }),
+      teamId: first.teamId,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Connection } from '../../db/connectionsRepo.ts';
 import { type ApiCall, type ApiContext, type ApiOutcome, jsonReply } from './apiEndpoint.ts';
 import { slackTeamId } from './apiKeys.ts';
 import { connectionJson } from './connectionJson.ts';
@@ -23,11 +24,14 @@ export function listConnectionsEndpoint(ctx: ApiContext) {
     // A team key asking for another team sees nothing, as if that team had no connections.
     const foreign = call.key.teamId !== null && team !== undefined && team !== call.key.teamId;
     const page = { limit: limit + 1, offset };
+    const chosen = call.key.connectionIds;
     const rows = foreign
       ? []
-      : teamId === null
-        ? ctx.flows.connections.listAllTeams(page)
-        : ctx.flows.connections.listByTeam(teamId, page);
+      : chosen !== null
+        ? (await chosenConnections(ctx, teamId ?? '', chosen)).slice(offset, offset + limit + 1)
+        : teamId === null
+          ? await ctx.flows.connections.listAllTeams(page)
+          : await ctx.flows.connections.listByTeam(teamId, page);
     const shown = rows.slice(0, limit);
     return {
       reply: jsonReply(200, {
@@ -38,4 +42,18 @@ export function listConnectionsEndpoint(ctx: ApiContext) {
       details: { count: shown.length },
     };
   };
+}
+
+/** A key limited to chosen connections lists those alone (at most 100), by nickname. */
+async function chosenConnections(
+  ctx: ApiContext,
+  teamId: string,
+  ids: ReadonlySet<string>,
+): Promise<Connection[]> {
+  const found: Connection[] = [];
+  for (const id of ids) {
+    const connection = await ctx.flows.connections.findById(teamId, id);
+    if (connection) found.push(connection);
+  }
+  return found.sort((a, b) => a.nickname.localeCompare(b.nickname));
 }

@@ -5,6 +5,7 @@ import { BodyTooLarge, readBody } from '../http.ts';
 import { type ApiCall, type ApiContext, type ApiOutcome, errorReply } from './apiEndpoint.ts';
 import { INSUFFICIENT_SCOPE_FIX } from './apiErrors.ts';
 import { findConnection } from './findConnection.ts';
+import { refusedByKey } from './keyRights.ts';
 import { passedHeaders } from './proxyHeaders.ts';
 import { proxyTarget } from './proxyTarget.ts';
 import { tokenProblemReply } from './tokenProblemReply.ts';
@@ -30,9 +31,11 @@ export function oktaProxyEndpoint(ctx: ApiContext) {
     if (!target) return { reply: errorReply(400, 'bad_path') };
     const verb = method.safeParse(call.req.method);
     if (!verb.success) return { reply: errorReply(400, 'bad_request') };
-    const found = findConnection(ctx.flows, call, target.team);
+    const found = await findConnection(ctx.flows, call, target.team);
     if (!found.ok) return found.outcome;
     const { connection } = found;
+    const refused = refusedByKey(call, { kind: 'proxy', method: verb.data }, connection);
+    if (refused) return refused;
     const audited = { teamId: connection.teamId, connectionId: connection.id };
 
     let body: Buffer | null = null;

@@ -1,6 +1,7 @@
 import { freshAccessToken } from '../../flows/freshAccessToken.ts';
 import { type ApiCall, type ApiContext, type ApiOutcome, jsonReply } from './apiEndpoint.ts';
 import { findConnection } from './findConnection.ts';
+import { refusedByKey } from './keyRights.ts';
 import { tokenProblemReply } from './tokenProblemReply.ts';
 
 /**
@@ -10,9 +11,11 @@ import { tokenProblemReply } from './tokenProblemReply.ts';
  */
 export function tokenEndpoint(ctx: ApiContext) {
   return async (call: ApiCall): Promise<ApiOutcome> => {
-    const found = findConnection(ctx.flows, call, call.query.get('team'));
+    const found = await findConnection(ctx.flows, call, call.query.get('team'));
     if (!found.ok) return found.outcome;
     const { connection } = found;
+    const refused = refusedByKey(call, { kind: 'token' }, connection);
+    if (refused) return refused;
     const audited = { teamId: connection.teamId, connectionId: connection.id };
     const token = await freshAccessToken(ctx.flows, ctx.alerts, connection, { owner: ctx.owner });
     if (!token.ok) {

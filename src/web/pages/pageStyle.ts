@@ -103,6 +103,7 @@ form {
 }
 label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
 .help { color: var(--muted); font-size: 0.95em; margin-bottom: 0.5rem; }
+.field-error { color: var(--error); font-weight: 600; margin-bottom: 0.5rem; }
 input[type="password"] {
   display: block; width: 100%; margin: 0 0 1rem; padding: 0.6rem 0.7rem; font-size: 1rem;
   color: var(--text); background: var(--bg); border: 1px solid var(--field); border-radius: 6px;

@@ -11,15 +11,12 @@ export interface ResultPageInput {
   granted: readonly string[];
   /** Requested scopes Okta left out; shown with the `scopes_dropped` warning and its fix. */
   dropped: readonly string[];
+  /** Every other warning; the dropped scopes come only as `dropped`. */
   warnings: readonly AdminMessage[];
   /** Who signed in at Okta (preferred_username), when Okta said. */
   authorizedLogin: string | null;
   /** A link back to the Slack DM; only an `https://` URL is shown. */
   slackUrl?: string;
-}
-
-function sameMessage(a: AdminMessage, b: AdminMessage): boolean {
-  return a.title === b.title && a.text === b.text && a.next === b.next;
 }
 
 function grantedList(granted: readonly string[]): SafeHtml {
@@ -33,9 +30,7 @@ export function renderResultPage(input: ResultPageInput): PageResponse {
   const verb = input.purpose === 'create' ? 'connected' : 'reauthorized';
   const dropped =
     input.dropped.length > 0 ? warningMessage('scopes_dropped', { scopes: input.dropped }) : null;
-  // The flow's warning list may already hold the dropped-scopes warning built from the
-  // same facts; it is shown once.
-  const warnings = input.warnings.filter((warning) => !dropped || !sameMessage(warning, dropped));
+  const { warnings } = input;
   const slackUrl =
     input.slackUrl === undefined ? undefined : absoluteUrl(input.slackUrl, ['https:']);
 

@@ -33,6 +33,11 @@ export interface SetupPageInput {
   /** Epoch milliseconds. */
   expiresAt: number;
   error?: AdminMessage;
+  /**
+   * A problem with the credential itself (Okta refused it): shown at the secret field,
+   * or under the public key of a key-pair connection.
+   */
+  credentialError?: string;
 }
 
 const SECRET_HELP =
@@ -61,19 +66,30 @@ function expiryTime(expiresAt: number): SafeHtml {
   return html`<time datetime="${new Date(expiresAt).toISOString()}">${utcTime(expiresAt)}</time>`;
 }
 
-function secretField(hasStoredSecret: boolean): SafeHtml {
+function secretField(hasStoredSecret: boolean, error: string | undefined): SafeHtml {
+  const describedBy = error ? 'client_secret-help client_secret-error' : 'client_secret-help';
   return html`<label for="client_secret">Client secret</label>
 <p class="help" id="client_secret-help">${SECRET_HELP}${hasStoredSecret ? ` ${KEEP_SECRET_HELP}` : ''}</p>
-<input id="client_secret" name="client_secret" type="password" autocomplete="off" spellcheck="false" autocapitalize="off" maxlength="200" aria-describedby="client_secret-help"${
-    hasStoredSecret ? '' : html` required`
-  }>`;
+${
+  error
+    ? html`<p class="field-error" id="client_secret-error">${error}</p>
+`
+    : ''
+}<input id="client_secret" name="client_secret" type="password" autocomplete="off" spellcheck="false" autocapitalize="off" maxlength="200" aria-describedby="${describedBy}"${
+    error ? html` aria-invalid="true"` : ''
+  }${hasStoredSecret ? '' : html` required`}>`;
 }
 
 /**
  * The public key and Okta's steps to add it. The key is selectable text in any case; the
  * copy button appears only where the page's script runs.
  */
-function keySection(key: { jwk: string; keyId: string }, create: boolean): SafeHtml {
+function keySection(
+  key: { jwk: string; keyId: string },
+  create: boolean,
+  refused: boolean,
+): SafeHtml {
+  const describedBy = refused ? 'public-jwk-help public-jwk-error' : 'public-jwk-help';
   return html`<h2>${create ? 'Add the bot’s public key to the app in Okta' : 'Check the public key in Okta'}</h2>
 <p>The bot made a key pair for this connection and signs in to Okta with its private half, which never leaves the bot. Okta needs the public half:</p>
 <ol>
@@ -82,11 +98,21 @@ function keySection(key: { jwk: string; keyId: string }, create: boolean): SafeH
 <li>Under <strong>Public keys</strong>, keep <strong>Save keys in Okta</strong>, choose <strong>Add key</strong>, paste the key below, choose <strong>Done</strong>, then <strong>Save</strong>.</li>
 </ol>
 <p class="help" id="public-jwk-help">Public key (JWK), key ID <code>${key.keyId}</code>. It is not a secret.</p>
-<pre aria-describedby="public-jwk-help"><code id="public-jwk">${key.jwk}</code></pre>
+<pre aria-describedby="${describedBy}"><code id="public-jwk">${key.jwk}</code></pre>
 <div class="copy-row">
 <button type="button" class="secondary" data-copy="public-jwk" data-status="copy-status" data-done="Copied. Paste it into Okta’s Add key box." data-fallback="The key is selected: press Ctrl+C (⌘C on a Mac) to copy it." hidden>Copy public key</button>
 <span id="copy-status" role="status"></span>
 </div>`;
+}
+
+/**
+ * Under the key, before the button: add the key first, or — once Okta has refused it —
+ * that Okta does not accept it yet.
+ */
+function keyNote(error: string | undefined): SafeHtml {
+  return error
+    ? html`<p class="field-error" id="public-jwk-error">${error}</p>`
+    : html`<p class="help">Add the key in Okta first: the bot checks that Okta accepts it before sending you there.</p>`;
 }
 
 /** `GET /connect/:token`: what will be connected, the redirect URI to check, and the secret form or the key to add. */
@@ -124,10 +150,10 @@ ${hasScopes ? html`<h2>Scopes the bot will request</h2>\n${scopeList(input.scope
 <h2>Check the redirect URI in Okta</h2>
 <p>This must be listed exactly as a Sign-in redirect URI on the app’s General tab:</p>
 <pre><code>${input.redirectUri}</code></pre>
-${key ? keySection(key, create) : ''}
+${key ? keySection(key, create, input.credentialError !== undefined) : ''}
 <form method="post" action="${input.formAction}">
 <input type="hidden" name="csrf" value="${input.csrfToken}">
-${key ? html`<p class="help">Add the key in Okta first: until Okta has it, the sign-in ends with “Okta refused the bot’s key”.</p>` : secretField(input.hasStoredSecret)}
+${key ? keyNote(input.credentialError) : secretField(input.hasStoredSecret, input.credentialError)}
 <button type="submit" id="continue">Continue to Okta</button>
 </form>
 <h2>What happens next</h2>

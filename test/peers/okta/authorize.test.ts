@@ -57,6 +57,28 @@ describe('Okta peer /oauth2/v1/authorize', () => {
       );
     });
 
+    it('with prompt=none and no session, redirects login_required with the state instead of showing a page', async () => {
+      okta.autoSignIn(userId);
+      const params = callbackParams(await getAuthorize(okta, { prompt: 'none' }));
+      expect(params.get('error')).toBe('login_required');
+      expect(params.get('error_description')).toBe(
+        'The client specified not to prompt, but the user is not logged in.',
+      );
+      expect(params.get('state')).toBe('state-123');
+      expect(params.get('code')).toBeNull();
+    });
+
+    it('with prompt=none, still shows the error page for an unknown client or an unregistered redirect_uri', async () => {
+      const unknown = await errorPage(
+        await getAuthorize(okta, { client_id: '0oaUnknown', prompt: 'none' }),
+      );
+      expect(unknown).toContain('invalid_client');
+      const unregistered = await errorPage(
+        await getAuthorize(okta, { redirect_uri: 'http://127.0.0.1:9/evil', prompt: 'none' }),
+      );
+      expect(unregistered).toContain("The 'redirect_uri' parameter must be a Login redirect URI");
+    });
+
     it('redirects invalid_request when state is missing', async () => {
       const params = callbackParams(await getAuthorize(okta, { state: null }));
       expect(params.get('error')).toBe('invalid_request');

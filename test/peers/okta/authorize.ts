@@ -10,6 +10,7 @@ import { renderErrorPage, renderSignedOutPage, renderSignInPage } from './signIn
 const CODE_TTL_MS = 300_000;
 /** How long a shown sign-in form stays usable. */
 const SIGN_IN_TTL_MS = 600_000;
+const NO_SESSION = 'The client specified not to prompt, but the user is not logged in.';
 const DENIED = 'The resource owner or authorization server denied the request.';
 
 export function handleAuthorize(core: PeerCore, { res, url }: Exchange): void {
@@ -19,6 +20,13 @@ export function handleAuthorize(core: PeerCore, { res, url }: Exchange): void {
     sendHtml(res, 400, renderErrorPage(check.error, check.description));
   } else if (check.kind === 'redirect') {
     redirect(res, check.location);
+  } else if (url.searchParams.get('prompt') === 'none') {
+    // OIDC Core §3.1.2.1: no page at all. The peer keeps no browser session, so a
+    // request that may not prompt always goes back with login_required.
+    redirect(
+      res,
+      errorLocation(check.request.redirectUri, check.request.state, 'login_required', NO_SESSION),
+    );
   } else if (state.autoSignInUserId !== null) {
     redirect(
       res,

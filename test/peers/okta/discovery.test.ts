@@ -48,6 +48,20 @@ describe('Okta peer discovery and keys', () => {
     );
   });
 
+  it('names another issuer on request, keeping the org’s endpoints, until set back', async () => {
+    okta.announceIssuer('https://acme.okta.com/oauth2/default');
+    const other = await readJson<{ issuer: string; token_endpoint: string }>(
+      await fetch(`${okta.origin}/.well-known/openid-configuration`),
+    );
+    expect(other.issuer).toBe('https://acme.okta.com/oauth2/default');
+    expect(other.token_endpoint).toBe(`${okta.origin}/oauth2/v1/token`);
+    okta.announceIssuer(null);
+    const own = await readJson<{ issuer: string }>(
+      await fetch(`${okta.origin}/.well-known/openid-configuration`),
+    );
+    expect(own.issuer).toBe(okta.origin);
+  });
+
   it('advertises the OIDC scopes but none of the okta.* scopes, like the org authorization server', async () => {
     const metadata = await readJson<Metadata>(
       await fetch(`${okta.origin}/.well-known/openid-configuration`),

@@ -99,9 +99,18 @@ function discoveryDocument(issuer: string) {
 }
 
 export function handleDiscovery(core: PeerCore, { res }: Exchange): void {
-  sendJson(res, 200, discoveryDocument(core.issuer), {
-    'cache-control': 'max-age=86400, must-revalidate',
-  });
+  // A discovery document naming another issuer (a custom authorization server, another
+  // org behind a proxy) keeps the org's own endpoints: only the `issuer` is wrong.
+  const document = discoveryDocument(core.issuer);
+  const issuer = core.state.announcedIssuer ?? core.issuer;
+  sendJson(
+    res,
+    200,
+    { ...document, issuer },
+    {
+      'cache-control': 'max-age=86400, must-revalidate',
+    },
+  );
 }
 
 export function handleKeys(core: PeerCore, { res }: Exchange): void {

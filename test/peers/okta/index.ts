@@ -31,6 +31,7 @@
  * okta.setRateLimit('/oauth2/v1/token', { limit: 1200, windowSeconds: 60 });
  * okta.injectFault('/oauth2/v1/token', { kind: 'status', status: 503, times: 2 });
  * okta.tamperNextToken('wrong-nonce');
+ * okta.announceIssuer('https://acme.okta.com/oauth2/default');     // discovery answers as another issuer
  * okta.updateApp('0oa1bot', { grantedScopes: ['okta.users.read'] });  // admin revokes a grant
  * okta.revokeTokens({ clientId: '0oa1bot' });                         // admin revokes tokens
  * okta.clock.advance(31_000);                                         // past the grace period
@@ -135,6 +136,8 @@ export interface OktaPeer {
   updateUser(userId: string, patch: UserPatch): void;
   /** With a user id, /authorize skips the form and signs that user in; null shows the form again. */
   autoSignIn(userId: string | null): void;
+  /** Discovery names this issuer instead of the org's own (null: the org's own again). */
+  announceIssuer(issuer: string | null): void;
   /** Completes /authorize over HTTP and returns the Location it redirects to (see signIn.ts). */
   signIn(authorizeUrl: string | URL, action?: SignInAction): Promise<URL>;
   /** Issues tokens as a code exchange would, without the browser steps (seeding benchmarks). */
@@ -218,6 +221,9 @@ export async function startOktaPeer(options: OktaPeerOptions = {}): Promise<Okta
     autoSignIn(userId) {
       if (userId !== null) state.requireUser(userId);
       state.autoSignInUserId = userId;
+    },
+    announceIssuer(issuer) {
+      state.announcedIssuer = issuer;
     },
     signIn: (authorizeUrl, action) => signIn(origin, authorizeUrl, action),
     issueTokens({ clientId, userId, scopes }) {

@@ -35,6 +35,8 @@ export class PeerState {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly authorizations = new Map<string, Authorization>();
   autoSignInUserId: string | null = null;
+  /** What discovery names as the issuer instead of the org's own (a test's wrong org). */
+  announcedIssuer: string | null = null;
 
   constructor(private readonly clock: PeerClock) {}
 

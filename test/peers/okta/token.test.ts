@@ -210,6 +210,26 @@ describe('Okta peer /oauth2/v1/token with the authorization_code grant', () => {
     );
   });
 
+  it('authenticates the client before it looks at the code: a made-up code tells a wrong secret from a right one', async () => {
+    const madeUp = {
+      grant_type: 'authorization_code',
+      code: 'okta-connect-check-code-that-cannot-exist',
+      redirect_uri: REDIRECT_URI,
+    };
+    await expectError(
+      await postForm(okta, '/oauth2/v1/token', madeUp, { id: CLIENT_ID, secret: 'wrong' }),
+      401,
+      'invalid_client',
+      'The client secret supplied for a confidential client is invalid.',
+    );
+    await expectError(
+      await postForm(okta, '/oauth2/v1/token', madeUp),
+      400,
+      'invalid_grant',
+      'The authorization code is invalid or has expired.',
+    );
+  });
+
   it('answers unauthorized_client, listing the configured grant types, for a grant type the app lacks', async () => {
     okta.updateApp(CLIENT_ID, { grantTypes: ['authorization_code'] });
     await expectError(

@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { failureMessage, warningMessage } from '../../../src/views/messages.ts';
+import { failureMessage, secretRefusedText, warningMessage } from '../../../src/views/messages.ts';
+import { checksUncheckedMessage } from '../../../src/views/oktaChecks.ts';
 import { html } from '../../../src/web/pages/html.ts';
 import type { PageResponse } from '../../../src/web/pages/page.ts';
+import { renderContinuePage } from '../../../src/web/pages/renderContinuePage.ts';
 import { renderNotFoundPage } from '../../../src/web/pages/renderNotFoundPage.ts';
 import { renderProblemPage } from '../../../src/web/pages/renderProblemPage.ts';
 import { renderResultPage } from '../../../src/web/pages/renderResultPage.ts';
@@ -24,6 +26,16 @@ const PAGES: Record<string, () => PageResponse> = {
   'setup-create': () => renderSetupPage(setupInput()),
   'setup-create-error': () =>
     renderSetupPage(setupInput({ error: failureMessage('secret_malformed') })),
+  'setup-secret-refused': () =>
+    renderSetupPage(
+      setupInput({ error: failureMessage('secret_refused'), credentialError: secretRefusedText }),
+    ),
+  'setup-checks-unchecked': () =>
+    renderContinuePage({
+      nickname: 'acme-prod',
+      authorizeUrl: 'https://acme.okta.com/oauth2/v1/authorize?client_id=0oa1',
+      notice: checksUncheckedMessage('acme.okta.com', ['credentials', 'redirect_uri']),
+    }),
   'setup-reauthorize': () =>
     renderSetupPage(setupInput({ purpose: 'reauthorize', hasStoredSecret: true })),
   'setup-hostile': () =>

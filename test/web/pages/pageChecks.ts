@@ -10,7 +10,7 @@ const ELEMENTS = new Set(
   ),
 );
 const ATTRIBUTES = new Set(
-  'lang charset name content rel href class viewBox width height aria-hidden focusable cx cy r fill stroke stroke-width role datetime method action type value id for autocomplete spellcheck autocapitalize maxlength required aria-describedby hidden data-copy data-status data-done data-fallback'.split(
+  'lang charset name content rel href class viewBox width height aria-hidden focusable cx cy r fill stroke stroke-width role datetime method action type value id for autocomplete spellcheck autocapitalize maxlength required aria-describedby hidden data-copy data-status data-done data-fallback aria-invalid'.split(
     ' ',
   ),
 );

@@ -54,12 +54,6 @@ describe('renderResultPage', () => {
     }
   });
 
-  it('shows the dropped-scopes warning once when the flow passes it too', () => {
-    const dropped = warningMessage('scopes_dropped', { scopes: ['okta.groups.read'] });
-    const { document } = render({ warnings: [dropped] }, [SLACK_URL]);
-    expect(headings(document).filter((title) => title === dropped.title)).toHaveLength(1);
-  });
-
   it('shows no warning when everything was granted', () => {
     const { document } = render({ dropped: [], warnings: [] }, [SLACK_URL]);
     expect(headings(document)).toEqual(['Scopes Okta granted']);

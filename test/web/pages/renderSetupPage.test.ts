@@ -82,6 +82,21 @@ describe('renderSetupPage', () => {
     }
   });
 
+  it('shows a secret Okta refused as an error at the field, tied to the input', () => {
+    const { document } = render({
+      error: failureMessage('secret_refused'),
+      credentialError: 'Okta refused this client ID and secret.',
+    });
+    const input = secretInput(document);
+    expect(attribute(input, 'aria-invalid')).toBe('true');
+    expect(attribute(input, 'aria-describedby')).toBe('client_secret-help client_secret-error');
+    expect(textOf(byId(document, 'client_secret-error'))).toBe(
+      'Okta refused this client ID and secret.',
+    );
+    const untouched = secretInput(render().document).attributes.map(([name]) => name);
+    expect(untouched).not.toContain('aria-invalid');
+  });
+
   it('says what happens next', () => {
     const text = textOf(render().document);
     expect(text).toContain('You sign in at acme.okta.com.');

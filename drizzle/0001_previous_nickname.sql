@@ -1,0 +1,1 @@
+ALTER TABLE `connections` ADD `previous_nickname_key` text;
