@@ -86,6 +86,21 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
         clientKey: { kid: jwk.kid },
       });
 
+      // Renamed, it keeps its key (sealed against the row, not the name) and signs with it.
+      const renamed = textOf(messageIn(await h.admin.command('rename acme-keys acme-signed')));
+      expect(renamed).toContain('Renamed to acme-signed');
+      expect(connectionNamed(h, 'acme-signed')).toMatchObject({
+        id: active.id,
+        clientAuthMethod: 'private_key_jwt',
+        clientKey: { kid: jwk.kid },
+      });
+      const afterRename = await refreshConnection(
+        h.bot.flows,
+        { teamId: active.teamId, id: active.id },
+        { owner: 'test', force: true },
+      );
+      expect(afterRename.kind).toBe('refreshed');
+
       const deleted = await deleteConnection(h.bot.flows, {
         teamId: active.teamId,
         actor: ADMIN,
