@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureMessage } from '../../../src/views/messages.ts';
+import { failureMessage, keyNotAcceptedText } from '../../../src/views/messages.ts';
 import { renderSetupPage } from '../../../src/web/pages/renderSetupPage.ts';
 import { HOSTILE_VALUES } from './hostileValues.ts';
 import { expectSafePage, shownAs } from './pageChecks.ts';
@@ -43,6 +43,24 @@ describe('renderSetupPage', () => {
     expect(copy?.attributes.map(([name]) => name)).toContain('hidden');
     expect(attribute(byId(document, 'copy-status'), 'role')).toBe('status');
     expect(page.html).toContain('navigator.clipboard.writeText');
+  });
+
+  it('for a key pair Okta does not accept yet: says so under the key, tied to it, and still shows the key', () => {
+    const { page, document } = render({
+      clientKey: KEY,
+      error: failureMessage('key_not_accepted'),
+      credentialError: keyNotAcceptedText,
+    });
+    expect(textOf(document)).toContain('Okta does not accept the bot’s key yet');
+    expect(textOf(byId(document, 'public-jwk-error'))).toBe(keyNotAcceptedText);
+    expect(keyNotAcceptedText).toContain('add the public key above');
+    expect(page.html.indexOf('id="public-jwk-error"')).toBeGreaterThan(
+      page.html.indexOf('id="public-jwk"'),
+    );
+    expect(attribute(byTag(document, 'pre')[1]!, 'aria-describedby')).toBe(
+      'public-jwk-help public-jwk-error',
+    );
+    expect(byTag(document, 'input').map((input) => attribute(input, 'name'))).toEqual(['csrf']);
   });
 
   it('for a key-pair reauthorization: says the connection keeps its key', () => {
