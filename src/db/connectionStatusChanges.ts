@@ -185,6 +185,8 @@ export function createConnectionStatusChanges(db: Db, ring: KeyRing, clock: Cloc
             status: 'deleted',
             deletedAt: now,
             clientSecret: null,
+            clientPrivateKey: null,
+            pendingPrivateKey: null,
             accessToken: null,
             refreshToken: null,
             leaseOwner: null,
