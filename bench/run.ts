@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -27,25 +28,40 @@ import {
   SLACK_USERS,
   TEAM_ID,
 } from './lib/fixtures.ts';
-import { KEPT_MARKER, machineLine, type Results, renderMarkdown, TARGETS } from './lib/report.ts';
+import {
+  KEPT_MARKER,
+  machineLine,
+  type Results,
+  type RuntimeResults,
+  renderMarkdown,
+  TARGETS,
+} from './lib/report.ts';
 import { compareWithBolt } from './workloads/compareWithBolt.ts';
 import { measureSweep } from './workloads/healthSweep.ts';
 import { runJourneys } from './workloads/journeys.ts';
+import { measureStartup, STARTUP_IDLE_MS } from './workloads/startup.ts';
 import { measureStoreScale } from './workloads/storeScale.ts';
 
 /**
- * `npm run bench`: every workload of issue 6 side by side on this machine. Writes
- * bench/results.json and docs/benchmarks.md (keeping its hand-written part) and prints the
- * tables. Measurement only: nothing fails on a slow figure, only on a broken setup.
+ * `npm run bench`: every workload of issues 6 and 12 side by side on this machine, on this
+ * Node or on each runtime named by `--node`. Writes bench/results.json and
+ * docs/benchmarks.md (keeping its hand-written part) and prints the tables. Measurement
+ * only: nothing fails on a slow figure, only on a broken setup.
  */
-const WORKLOADS = ['slash', 'submit', 'journeys', 'sweep', 'scale'] as const;
+const WORKLOADS = ['startup', 'slash', 'submit', 'journeys', 'sweep', 'scale'] as const;
+const OWN_MAJOR = process.versions.node.split('.')[0] as string;
 const { values: flags } = parseArgs({
   options: {
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '4' },
+    // Majors (20,22,24,26): the machine's own runs here, any other in a clean copy of its own.
+    node: { type: 'string', default: OWN_MAJOR },
+    // Set by the run of another runtime: write that runtime's results to this file only.
+    emit: { type: 'string' },
   },
 });
+const runtimeMajors = flags.node.split(',');
 const only = new Set(flags.only ? flags.only.split(',') : WORKLOADS);
 for (const name of only) {
   if (!(WORKLOADS as readonly string[]).includes(name)) {
@@ -53,6 +69,8 @@ for (const name of only) {
   }
 }
 const SETTINGS = {
+  startRuns: 5,
+  startIdleMs: STARTUP_IDLE_MS,
   concurrencies: [1, 16, 64],
   pointSeconds: Number(flags.seconds),
   warmupSeconds: 1,
@@ -79,15 +97,31 @@ const results: Results = {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     cpuCount: cpus().length,
     totalMemoryBytes: totalmem(),
-    node: process.version,
     platform: `${platform()} ${release()}`,
   },
   settings: SETTINGS,
   targets: TARGETS,
+  runtimes: [],
+};
+/** What this process measures, on its own Node. */
+const current: RuntimeResults = {
+  node: process.version,
+  startup: [],
   comparisons: [],
   journeys: [],
   sweep: null,
   scale: [],
+};
+
+/** The bot's environment in every workload. */
+const BOT_ENV = {
+  SLACK_BOT_TOKEN: BOT_TOKEN,
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  ENCRYPTION_KEY,
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  // The scheduler stays out of the way; the sweep workload runs sweeps itself.
+  HEALTH_INTERVAL_SECONDS: '86400',
 };
 
 /** okta-connect as `npm start` would run it, with the bench's environment. */
@@ -99,19 +133,44 @@ function startBot(
   return startChild<{ port: number }>(name, 'bench/servers/bot.ts', {
     logDir,
     nodeArgs,
-    env: {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      ENCRYPTION_KEY,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_PATH: join(work, `${name}.sqlite`),
-      LOG_LEVEL: 'warn',
-      // The scheduler stays out of the way; the sweep workload runs sweeps itself.
-      HEALTH_INTERVAL_SECONDS: '86400',
-      ...env,
-    },
+    env: { ...BOT_ENV, PORT: '0', DATABASE_PATH: join(work, `${name}.sqlite`), ...env },
   });
+}
+
+/** `npm start` before and after issue 12, started again and again: the build comes first. */
+async function startup(slackApiUrl: string) {
+  log('0. start-up: npm run dev (tsx) vs npm start (compiled)');
+  const build = spawnSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  current.startup = await measureStartup({
+    root: ROOT,
+    runs: SETTINGS.startRuns,
+    idleMs: SETTINGS.startIdleMs,
+    env: { ...BOT_ENV, SLACK_API_URL: slackApiUrl },
+    workDir: work,
+    log,
+  });
+}
+
+/**
+ * The same bench on another Node, in a clean copy of the project with its own `npm ci`
+ * (native modules built for that runtime); its results come back through `--emit`.
+ */
+function onOtherRuntime(major: string): RuntimeResults {
+  const file = join(work, `node${major}.json`);
+  const args = [
+    join(ROOT, 'scripts/ci/in-clean-copy.sh'),
+    major,
+    'node_modules/.bin/tsx',
+    'bench/run.ts',
+    `--emit=${file}`,
+    `--seconds=${flags.seconds}`,
+    ...(flags.only ? [`--only=${flags.only}`] : []),
+  ];
+  log(`\n=== Node ${major}: ${args.join(' ')}`);
+  const run = spawnSync('bash', args, { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`the bench on Node ${major} failed`);
+  return JSON.parse(readFileSync(file, 'utf8')) as RuntimeResults;
 }
 
 async function loadComparisons(cannon: Child<unknown>) {
@@ -153,7 +212,7 @@ async function loadComparisons(cannon: Child<unknown>) {
       ],
     },
   );
-  results.comparisons.push(...all);
+  current.comparisons.push(...all);
   const before = new Set(existsSync(profileDir) ? readdirSync(profileDir) : []);
   await ours.stop();
   for (const child of [bare, raw, slackOurs, slackBare]) await child.stop();
@@ -206,7 +265,7 @@ async function journeysSweepAndScale(slack: SlackPeer) {
         seconds: SETTINGS.journeySeconds,
         tag: `j${concurrency}`,
       });
-      results.journeys.push(result);
+      current.journeys.push(result);
       log(
         `  ${concurrency} at once: ${result.perSecond} journeys/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
       );
@@ -218,7 +277,7 @@ async function journeysSweepAndScale(slack: SlackPeer) {
     log('4. health sweep, 6. memory');
     // --expose-gc: the memory figures add the heap left after a full collection.
     const bot = await startBot('bot-sweep', common, ['--expose-gc']);
-    results.sweep = await measureSweep(bot, okta, {
+    current.sweep = await measureSweep(bot, okta, {
       connections: SETTINGS.sweepConnections,
       limitedConnections: SETTINGS.limitedConnections,
       limitPerMinute: SETTINGS.limitPerMinute,
@@ -233,7 +292,7 @@ async function journeysSweepAndScale(slack: SlackPeer) {
     log('5. scale of the store');
     const keyHash = createHash('sha256').update(API_KEY).digest('hex');
     const bot = await startBot('bot-scale', { ...common, API_KEY_HASHES: `${TEAM_ID}:${keyHash}` });
-    results.scale = await measureStoreScale(bot, okta, {
+    current.scale = await measureStoreScale(bot, okta, {
       sizes: SETTINGS.scaleSizes,
       maxCalls: SETTINGS.scaleMaxCalls,
       budgetMs: SETTINGS.scaleBudgetMs,
@@ -264,17 +323,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-let slack: SlackPeer | null = null;
+let slack = null as SlackPeer | null;
 let failed = false;
-try {
-  log(`okta-connect benchmarks, ${machineLine(results)}`);
-  if (only.has('slash') || only.has('submit')) {
-    log('1–2. slash command and modal submission: okta-connect vs bare Bolt vs raw node:http');
-    const cannon = await startChild('autocannon', 'bench/load/cannon.ts', { logDir });
-    await loadComparisons(cannon);
-    await cannon.stop();
-  }
-  if (only.has('journeys') || only.has('sweep') || only.has('scale')) {
+
+/** Every workload asked for, on this process's Node, into `current`. */
+async function onThisRuntime() {
+  if (only.has('startup') || only.has('journeys') || only.has('sweep') || only.has('scale')) {
     slack = await startSlackPeer({
       botToken: BOT_TOKEN,
       teamId: TEAM_ID,
@@ -282,12 +336,39 @@ try {
       channels: SLACK_CHANNELS,
       recordCalls: false,
     });
+  }
+  if (slack && only.has('startup')) await startup(slack.apiUrl);
+  if (only.has('slash') || only.has('submit')) {
+    log('1–2. slash command and modal submission: okta-connect vs bare Bolt vs raw node:http');
+    const cannon = await startChild('autocannon', 'bench/load/cannon.ts', { logDir });
+    await loadComparisons(cannon);
+    await cannon.stop();
+  }
+  if (slack && (only.has('journeys') || only.has('sweep') || only.has('scale'))) {
     await journeysSweepAndScale(slack);
   }
-  // A partial run would leave the files describing only part of the bench.
-  if (flags.only) log('\n--only: bench/results.json and docs/benchmarks.md are left as they were');
-  else writeOutputs();
-  log(`\n${renderMarkdown(results)}`);
+}
+
+try {
+  log(`okta-connect benchmarks, ${machineLine({ ...results, runtimes: [current] })}`);
+  if (flags.emit) {
+    await onThisRuntime();
+    writeFileSync(flags.emit, JSON.stringify(current));
+  } else {
+    for (const major of runtimeMajors) {
+      if (major === OWN_MAJOR) {
+        await onThisRuntime();
+        results.runtimes.push(current);
+      } else {
+        results.runtimes.push(onOtherRuntime(major));
+      }
+    }
+    // A partial run would leave the files describing only part of the bench.
+    if (flags.only)
+      log('\n--only: bench/results.json and docs/benchmarks.md are left as they were');
+    else writeOutputs();
+    log(`\n${renderMarkdown(results)}`);
+  }
 } catch (error) {
   failed = true;
   log(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

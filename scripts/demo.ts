@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: the bot between a local Okta org (the test peer) and a local Slack (the
  * Web API stand-in), on loopback, playing one admin's journey step by step and printing
- * what the admin would see in Slack and in the browser. No Slack or Okta account needed.
+ * what the admin would see in Slack and in the browser: a connection with a client secret,
+ * then one with a key pair (private_key_jwt) and a rotation of its key. No Slack or Okta
+ * account needed.
  */
 import {
   ADMIN,
@@ -13,9 +15,12 @@ import {
   startHarness,
 } from '../test/e2e/harness.ts';
 import { csrfFrom, HttpBrowser } from '../test/e2e/httpBrowser.ts';
+import { publicJwkIn } from '../test/e2e/journey.ts';
 import { renderBlocks, renderPage, renderView } from './demoRender.ts';
 
 const MINUTE = 60_000;
+/** A second OAuth app in the demo org, set to "Public key / Private key" in Okta. */
+const KEY_PAIR_CLIENT_ID = '0oaDemoKeyPairApp';
 let step = 0;
 
 function say(title: string, body = ''): void {
@@ -49,12 +54,19 @@ async function signInThroughBrowser(h: Harness, link: string) {
   const browser = new HttpBrowser();
   const setup = await browser.get(link);
   say('The admin opens the link: the bot’s setup page', renderPage(setup.body));
+  const keyPair = setup.body.includes('id="public-jwk"');
+  if (keyPair) {
+    // What the admin does in Okta's Admin Console: "Add key", paste the JWK, Save.
+    h.okta.updateApp(KEY_PAIR_CLIENT_ID, { jwks: [publicJwkIn(setup.body)] });
+  }
   const posted = await browser.postForm(link, {
     csrf: csrfFrom(setup.body),
-    client_secret: CLIENT_SECRET,
+    ...(keyPair ? {} : { client_secret: CLIENT_SECRET }),
   });
   say(
-    'They type the client secret (never into Slack) and continue to Okta',
+    keyPair
+      ? 'They paste the public key into the app in Okta (Add key, Save) and continue to Okta: no secret anywhere'
+      : 'They type the client secret (never into Slack) and continue to Okta',
     `303 → ${posted.location ?? ''}`,
   );
   const signIn = await fetch(posted.location ?? '');
@@ -65,6 +77,77 @@ async function signInThroughBrowser(h: Harness, link: string) {
   });
   const callback = await browser.get(back.href);
   say('Okta sends the browser back to the bot’s callback', renderPage(callback.body));
+}
+
+/** A second connection that authenticates with a key pair, and a rotation of its key. */
+async function keyPairJourney(h: Harness) {
+  h.okta.addApp({
+    clientId: KEY_PAIR_CLIENT_ID,
+    clientSecret: 'not-used-with-keys',
+    authMethod: 'private_key_jwt',
+    redirectUris: [`${h.publicUrl}/oauth/okta/callback`],
+    grantedScopes: [
+      'okta.users.read',
+      'okta.groups.read',
+      'okta.roles.read',
+      'okta.logs.read',
+      'okta.apps.read',
+      'okta.appGrants.read',
+    ],
+  });
+  h.okta.updateUser(h.oktaUserId, { assignedTo: [CLIENT_ID, KEY_PAIR_CLIENT_ID] });
+  const dms = () => h.slack.messagesTo(h.slack.dmChannelFor(ADMIN)).length;
+  await h.admin.dismiss();
+  const opened = h.slack.callCount('views.open');
+  await h.admin.command('');
+  await h.slack.waitForCalls('views.open', opened + 1);
+  await h.admin.submit({ prereqs: ['assigned', 'scopes_granted', 'super_admin'] });
+  const before = dms();
+  const scopes = await h.admin.submit({
+    nickname: 'acme-keys',
+    domain: ORG,
+    client_id: KEY_PAIR_CLIENT_ID,
+    client_auth: 'private_key_jwt',
+  });
+  say(
+    'A second connection, acme-keys: this time the admin picks Public key / Private key (recommended) in the details step',
+    renderView(scopes.outcome.kind === 'pushed' ? (scopes.outcome.view as never) : {}),
+  );
+  await h.admin.submit({ scope_mode: 'default' });
+  const dm = await dmNumber(h, before + 1);
+  await h.admin.dismiss();
+  say('The DM says there is a key to add, not a secret to type', renderBlocks(dm.blocks));
+  await signInThroughBrowser(h, linkFrom(dm.blocks));
+
+  const current = (
+    await h.bot.flows.connections.findByNickname(h.slack.identity.teamId, 'acme-keys')
+  )?.clientKey;
+  const started = await h.admin.command('rotate-keypair acme-keys');
+  const blocks = (started.body as { blocks?: unknown[] }).blocks;
+  say('Months later: /okta-connect rotate-keypair acme-keys', renderBlocks(blocks));
+  const fresh = JSON.stringify(blocks).match(/```(\{[^`]+\})```/)?.[1] ?? '{}';
+  h.okta.updateApp(KEY_PAIR_CLIENT_ID, {
+    jwks: [{ ...current }, JSON.parse(fresh.replaceAll('\\"', '"'))],
+  });
+  const posts = h.slack.responseUrlPosts().length;
+  await h.admin.clickInMessage(
+    {
+      channel: 'CALERTS',
+      ts: '1700000000.000100',
+      text: '',
+      blocks,
+      threadTs: undefined,
+      edits: 0,
+      history: [],
+    },
+    'key_rotation',
+    'key_rotation_confirm',
+  );
+  const switched = await h.slack.waitForResponseUrlPosts(posts + 1, 15_000);
+  say(
+    'They add the new key in Okta and press “Okta has the new key”: the bot checks that Okta accepts it, then switches',
+    renderBlocks((switched?.body as { blocks?: unknown[] } | undefined)?.blocks),
+  );
 }
 
 async function main() {
@@ -162,6 +245,7 @@ async function main() {
       'The alert in #okta-alerts is resolved, with a reply in its thread',
       `${renderBlocks(resolved?.blocks)}\n  ↳ ${renderBlocks(reply?.blocks)}`,
     );
+    await keyPairJourney(h);
     process.stdout.write('\nDone: the connection is active again. Everything ran on 127.0.0.1.\n');
   } finally {
     await h.close();

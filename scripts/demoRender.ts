@@ -79,6 +79,7 @@ export function renderView(view: Json): string {
 export function renderPage(html: string): string {
   return html
     .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<script[\s\S]*?<\/script>/g, '')
     .replace(/<head[\s\S]*?<\/head>/g, '')
     .replace(/<(br|\/p|\/h1|\/h2|\/li|\/div|\/dt|\/dd|\/code)>/g, '\n')
     .replace(/<li>/g, '  • ')

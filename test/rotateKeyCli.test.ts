@@ -13,11 +13,12 @@ import { createRepos, KEY_A, KEY_B, openSqliteTestDatabase, tempDir } from './db
 import { cleanEnv, runTsx } from './tsxProcess.ts';
 
 /**
- * `npm run rotate-key` (`tsx scripts/rotateKey.ts`) as an operator runs it: its own
- * process, an empty working folder (no `.env`), no Slack variables at all.
+ * `npm run rotate-key` as an operator runs it (`src/rotateKey.ts`, here from source with tsx;
+ * test/start.test.ts runs the compiled one): its own process, an empty working folder (no
+ * `.env`), no Slack variables at all.
  */
 
-const SCRIPT = 'scripts/rotateKey.ts';
+const SCRIPT = 'src/rotateKey.ts';
 const ID_B = createKeyRing(KEY_B).currentKeyId;
 const ID_C = createKeyRing(KEY_C).currentKeyId;
 const base64 = (key: Buffer) => key.toString('base64');

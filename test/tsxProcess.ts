@@ -33,7 +33,18 @@ export function cleanEnv(vars: Record<string, string> = {}): Record<string, stri
 
 /** Runs `node_modules/.bin/tsx <script>` (a path inside the project) in `cwd` with exactly `env`. */
 export function startTsx(script: string, options: { env: Record<string, string>; cwd: string }) {
-  const child: ChildProcess = spawn(TSX, [join(ROOT, script)], {
+  return startProcess(script, [TSX, join(ROOT, script)], options);
+}
+
+/** Runs `command` (`[file, ...args]`), named `label` in errors, in `cwd` with exactly `env`. */
+export function startProcess(
+  label: string,
+  command: readonly string[],
+  options: { env: Record<string, string>; cwd: string },
+): TsxProcess {
+  const [file, ...args] = command;
+  if (!file) throw new Error(`${label}: empty command`);
+  const child: ChildProcess = spawn(file, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +73,7 @@ export function startTsx(script: string, options: { env: Record<string, string>;
     },
   );
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${script}`);
+  if (pid === undefined) throw new Error(`could not start ${label}`);
 
   const running: TsxProcess = {
     pid,
@@ -73,7 +84,7 @@ export function startTsx(script: string, options: { env: Record<string, string>;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`${script} still running after ${timeoutMs} ms\n${stderr}`)),
+          () => reject(new Error(`${label} still running after ${timeoutMs} ms\n${stderr}`)),
           timeoutMs,
         );
       });
@@ -95,13 +106,17 @@ export function startTsx(script: string, options: { env: Record<string, string>;
 }
 
 /** Runs a script to its end (bounded), killing it if it overruns. */
-export async function runTsx(
+export function runTsx(
   script: string,
   options: { env: Record<string, string>; cwd: string; timeoutMs?: number },
 ): Promise<Finished> {
-  const run = startTsx(script, options);
+  return runProcess(startTsx(script, options), options.timeoutMs);
+}
+
+/** Waits for a started process to end (bounded), killing it if it overruns. */
+export async function runProcess(run: TsxProcess, timeoutMs = 15_000): Promise<Finished> {
   try {
-    return await run.finished(options.timeoutMs ?? 15_000);
+    return await run.finished(timeoutMs);
   } finally {
     run.killGroup();
   }

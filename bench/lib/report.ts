@@ -1,6 +1,7 @@
 import type { Comparison, Point } from '../workloads/compareWithBolt.ts';
 import type { SweepResults } from '../workloads/healthSweep.ts';
 import type { JourneyResult } from '../workloads/journeys.ts';
+import { STARTUP_IDLE_MS, type StartupVariant } from '../workloads/startup.ts';
 import type { ScalePoint } from '../workloads/storeScale.ts';
 
 /** Issue 6's targets, at every concurrency. */
@@ -10,8 +11,17 @@ export interface Machine {
   cpuModel: string;
   cpuCount: number;
   totalMemoryBytes: number;
-  node: string;
   platform: string;
+}
+
+/** Every workload measured on one Node.js runtime (`--node`). */
+export interface RuntimeResults {
+  node: string;
+  startup: StartupVariant[];
+  comparisons: Comparison[];
+  journeys: JourneyResult[];
+  sweep: SweepResults | null;
+  scale: ScalePoint[];
 }
 
 export interface Results {
@@ -19,10 +29,7 @@ export interface Results {
   machine: Machine;
   settings: Record<string, unknown>;
   targets: typeof TARGETS;
-  comparisons: Comparison[];
-  journeys: JourneyResult[];
-  sweep: SweepResults | null;
-  scale: ScalePoint[];
+  runtimes: RuntimeResults[];
 }
 
 /** Where the hand-written part of docs/benchmarks.md starts; a run keeps what follows. */
@@ -158,6 +165,27 @@ function scaleTable(points: readonly ScalePoint[]): string {
   );
 }
 
+function startupTable(runtimes: readonly RuntimeResults[]): string {
+  return table(
+    [
+      'Node',
+      'started with',
+      'to /healthz median ms (min–max)',
+      'idle RSS bot',
+      'idle RSS all processes',
+    ],
+    runtimes.flatMap((runtime) =>
+      runtime.startup.map((s) => [
+        runtime.node,
+        `\`${s.command}\` (${s.variant})`,
+        `${s.toHealthzMs.median} (${s.toHealthzMs.min}–${s.toHealthzMs.max})`,
+        mb(s.idleRssBytes.bot),
+        mb(s.idleRssBytes.all),
+      ]),
+    ),
+  );
+}
+
 function memoryTable(sweep: SweepResults): string {
   const m = sweep.memory;
   const row = (label: string, at: { rssBytes: number; heapAfterGcBytes: number }) => [
@@ -177,7 +205,8 @@ function memoryTable(sweep: SweepResults): string {
 
 export function machineLine(results: Results): string {
   const m = results.machine;
-  return `${m.cpuModel} × ${m.cpuCount}, ${mb(m.totalMemoryBytes)} RAM, Node ${m.node}, ${m.platform}`;
+  const nodes = results.runtimes.map((runtime) => runtime.node).join(', ');
+  return `${m.cpuModel} × ${m.cpuCount}, ${mb(m.totalMemoryBytes)} RAM, ${m.platform}, Node ${nodes}`;
 }
 
 /** The generated part of docs/benchmarks.md (everything above KEPT_MARKER). */
@@ -190,13 +219,17 @@ export function renderMarkdown(results: Results): string {
     '## How to run',
     '',
     '```sh',
-    'npm run bench                          # everything, about seven minutes',
-    'npm run bench -- --only=slash,submit   # or journeys, sweep, scale; prints only',
+    'npm run bench                          # everything on this Node, about eight minutes',
+    'npm run bench -- --node=20,22,24,26    # on each runtime (a clean install each), over 40 minutes',
+    'npm run bench -- --only=slash,submit   # or startup, journeys, sweep, scale; prints only',
     'npm run bench -- --seconds=8           # longer load points (default 4)',
     'npm run bench -- --profile             # CPU profile of the bot under load, top self time',
     '```',
     '',
     'It writes `bench/results.json` and the part of this file above the hand-written notes.',
+    "`--node` takes majors of the machine's Node and of `scripts/ci/node-versions`: each other",
+    'runtime measures in a clean copy of the project with its own `npm ci`',
+    '(`scripts/ci/in-clean-copy.sh`), so native modules are built for it.',
     'Every server runs in its own process on 127.0.0.1: okta-connect (`createBot`, SQLite file,',
     '`LOG_LEVEL=warn`, `ADMIN_USER_IDS` unset so permission comes from users.info and its',
     'cache), a bare Bolt app, raw `node:http`, the Slack stand-in (one per server, lenient',
@@ -209,45 +242,70 @@ export function renderMarkdown(results: Results): string {
     `Targets at every concurrency: throughput ≥ ${TARGETS.throughputRatioMin}× bare Bolt, p99 ≤ ${TARGETS.p99RatioMax}× bare Bolt.`,
     '',
   ];
-  if (results.comparisons.length > 0) {
+  const started = results.runtimes.filter((runtime) => runtime.startup.length > 0);
+  if (started.length > 0) {
     parts.push(
-      '## 1–2. okta-connect vs bare Bolt vs raw node:http',
+      '## Start-up: from `npm run …` to the first 200 from `/healthz`, and idle memory',
       '',
-      comparisonTable(results.comparisons),
+      'Before issue 12 `npm start` ran `tsx src/main.ts` (esbuild at run time; now `npm run dev`);',
+      'now it runs the compiled `dist/`. Each through npm, against a migrated database (a',
+      `restart), alternating; the median of the runs. Idle RSS is read ${STARTUP_IDLE_MS / 1000} s after \`/healthz\`: the`,
+      "bot's node process, and every process the command keeps running (npm, sh, tsx's own).",
+      '',
+      startupTable(started),
       '',
     );
   }
-  if (results.journeys.length > 0) {
+  for (const runtime of results.runtimes) parts.push(...runtimeSections(runtime));
+  return parts.join('\n');
+}
+
+/** The load, journey, sweep and scale tables of one runtime. */
+function runtimeSections(runtime: RuntimeResults): string[] {
+  const parts: string[] = [];
+  const hasLoad =
+    runtime.comparisons.length + runtime.journeys.length + runtime.scale.length > 0 ||
+    runtime.sweep !== null;
+  if (hasLoad) parts.push(`## Node ${runtime.node}`, '');
+  if (runtime.comparisons.length > 0) {
     parts.push(
-      '## 3. Full connect journeys',
+      '### 1–2. okta-connect vs bare Bolt vs raw node:http',
+      '',
+      comparisonTable(runtime.comparisons),
+      '',
+    );
+  }
+  if (runtime.journeys.length > 0) {
+    parts.push(
+      '### 3. Full connect journeys',
       '',
       'Command → org step → details → permissions → setup link DM → setup page with the secret → Okta `/authorize` (auto sign-in) → callback → stored; timed per journey.',
       '',
-      journeyTable(results.journeys),
+      journeyTable(runtime.journeys),
       '',
     );
   }
-  if (results.sweep) {
+  if (runtime.sweep) {
     parts.push(
-      '## 4. Health sweep',
+      '### 4. Health sweep',
       '',
-      sweepTable(results.sweep),
+      sweepTable(runtime.sweep),
       '',
-      '## 6. Memory',
+      '### 6. Memory',
       '',
-      memoryTable(results.sweep),
+      memoryTable(runtime.sweep),
       '',
     );
   }
-  if (results.scale.length > 0) {
+  if (runtime.scale.length > 0) {
     parts.push(
-      '## 5. Scale of the store',
+      '### 5. Scale of the store',
       '',
       'Every connection in one workspace (the worst case for its list and Home tab).',
       '',
-      scaleTable(results.scale),
+      scaleTable(runtime.scale),
       '',
     );
   }
-  return parts.join('\n');
+  return parts;
 }

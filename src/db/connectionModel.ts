@@ -1,7 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import {
+  CLIENT_AUTH_METHODS,
+  type ClientAuthMethod,
+  type PublicKeyJwk,
+} from '../clientCredential.ts';
 import type { KeyRing } from '../crypto.ts';
-import { parseRow, scopeListColumn } from './rowParsing.ts';
+import { parseRow, publicJwkColumn, scopeListColumn } from './rowParsing.ts';
 import { CONNECTION_STATUSES, connections, ORG_KINDS, SCOPE_MODES } from './schema.ts';
 import { sealColumn } from './sealedColumns.ts';
 
@@ -10,11 +15,18 @@ export type OrgKind = (typeof ORG_KINDS)[number];
 export type ScopeMode = (typeof SCOPE_MODES)[number];
 
 /** The names a flow can ask `readSecrets` for. */
-export type ConnectionSecretName = 'clientSecret' | 'accessToken' | 'refreshToken';
+export type ConnectionSecretName =
+  | 'clientSecret'
+  | 'clientPrivateKey'
+  | 'pendingPrivateKey'
+  | 'accessToken'
+  | 'refreshToken';
 
 /** Where each secret is sealed; the column name is part of its associated data. */
 export const CONNECTION_SECRET_COLUMNS = {
   clientSecret: 'client_secret',
+  clientPrivateKey: 'client_private_key',
+  pendingPrivateKey: 'pending_private_key',
   accessToken: 'access_token',
   refreshToken: 'refresh_token',
 } as const satisfies Record<ConnectionSecretName, string>;
@@ -44,6 +56,12 @@ export interface Attention {
   scope: string | null;
 }
 
+/** A key pair waiting for the admin to confirm that Okta has its public half. */
+export interface PendingClientKey {
+  jwk: PublicKeyJwk;
+  createdAt: number;
+}
+
 /** The one open alert message about this connection. */
 export interface NotifyMessage {
   channel: string;
@@ -71,6 +89,10 @@ export interface Connection {
   attention: Attention | null;
   hasClientSecret: boolean;
   hasRefreshToken: boolean;
+  clientAuthMethod: ClientAuthMethod;
+  /** With `private_key_jwt`: the public half of the key the bot signs with. */
+  clientKey: PublicKeyJwk | null;
+  pendingClientKey: PendingClientKey | null;
   accessExpiresAt: number | null;
   /** Last successful check or refresh; a failed one does not move it. */
   lastCheckedAt: number | null;
@@ -100,6 +122,9 @@ const checkedColumns = z.object({
   scopeMode: z.enum(SCOPE_MODES),
   requestedScopes: scopeListColumn,
   grantedScopes: scopeListColumn,
+  clientAuthMethod: z.enum(CLIENT_AUTH_METHODS),
+  clientPublicJwk: publicJwkColumn.nullable(),
+  pendingPublicJwk: publicJwkColumn.nullable(),
 });
 
 export function toConnection(row: typeof connections.$inferSelect): Connection {
@@ -123,6 +148,12 @@ export function toConnection(row: typeof connections.$inferSelect): Connection {
         : { code: row.attentionCode, text: row.attentionText, scope: row.attentionScope },
     hasClientSecret: row.clientSecret !== null,
     hasRefreshToken: row.refreshToken !== null,
+    clientAuthMethod: checked.clientAuthMethod,
+    clientKey: checked.clientPublicJwk,
+    pendingClientKey:
+      checked.pendingPublicJwk === null
+        ? null
+        : { jwk: checked.pendingPublicJwk, createdAt: row.pendingKeyCreatedAt ?? row.updatedAt },
     accessExpiresAt: row.accessExpiresAt,
     lastCheckedAt: row.lastCheckedAt,
     lastRefreshedAt: row.lastRefreshedAt,

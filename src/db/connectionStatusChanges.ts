@@ -183,6 +183,8 @@ export function createConnectionStatusChanges(store: Store, ring: KeyRing, clock
             status: 'deleted',
             deletedAt: now,
             clientSecret: null,
+            clientPrivateKey: null,
+            pendingPrivateKey: null,
             accessToken: null,
             refreshToken: null,
             leaseOwner: null,

@@ -1,5 +1,7 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { GeneratedClientKey } from '../clientCredential.ts';
 import { type KeyRing, randomToken } from '../crypto.ts';
+import { createClientKeyChanges } from './clientKeyChanges.ts';
 import { type Clock, systemClock } from './clock.ts';
 import {
   CONNECTION_SECRET_COLUMNS,
@@ -9,6 +11,7 @@ import {
   nicknameKey,
   type OrgKind,
   type ScopeMode,
+  sealConnectionSecret,
   toConnection,
 } from './connectionModel.ts';
 import { createConnectionStatusChanges } from './connectionStatusChanges.ts';
@@ -39,6 +42,8 @@ export interface NewConnection {
   requestedScopes: readonly string[];
   createdBy: string;
   notifyChannel?: string | null;
+  /** Given: the connection authenticates with this key pair (`private_key_jwt`), not a secret. */
+  clientKey?: GeneratedClientKey;
 }
 
 export interface ListPage {
@@ -174,11 +179,25 @@ export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock 
       input: NewConnection,
     ): Promise<{ ok: true; connection: Connection } | { ok: false; code: 'nickname_taken' }> {
       const now = clock();
+      const id = `con_${randomToken(12)}`;
+      const key = input.clientKey;
       try {
         const [row] = await db
           .insert(connections)
           .values({
-            id: `con_${randomToken(12)}`,
+            id,
+            ...(key
+              ? {
+                  clientAuthMethod: 'private_key_jwt' as const,
+                  clientPublicJwk: JSON.stringify(key.publicJwk),
+                  clientPrivateKey: sealConnectionSecret(
+                    ring,
+                    'clientPrivateKey',
+                    id,
+                    key.privateKey,
+                  ),
+                }
+              : {}),
             teamId: input.teamId,
             nickname: input.nickname,
             nicknameKey: nicknameKey(input.nickname),
@@ -254,6 +273,7 @@ export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock 
     atomically: <T>(work: () => Promise<T>): Promise<T> => store.transaction(work),
 
     ...createConnectionStatusChanges(store, ring, clock),
+    ...createClientKeyChanges(store, ring, clock),
     ...createConnectionUpkeep(store, ring, clock),
   });
 }

@@ -21,6 +21,19 @@ function jsonColumn<T extends z.ZodType>(shape: T) {
 
 export const scopeListColumn = jsonColumn(z.array(z.string()));
 
+/** A stored public JWK (`client_public_jwk`, `pending_public_jwk`): an ES256 key with its kid. */
+export const publicJwkColumn = jsonColumn(
+  z.object({
+    kty: z.literal('EC'),
+    crv: z.literal('P-256'),
+    x: z.string().min(1),
+    y: z.string().min(1),
+    kid: z.string().min(1),
+    alg: z.literal('ES256'),
+    use: z.literal('sig'),
+  }),
+);
+
 export const detailsColumn = jsonColumn(z.record(z.string(), z.unknown()));
 
 export function parseRow<T extends z.ZodType>(schema: T, row: unknown, table: string): z.output<T> {

@@ -9,6 +9,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { CLIENT_AUTH_METHODS } from '../clientCredential.ts';
 import { AUTH_PURPOSES, CONNECTION_STATUSES, ORG_KINDS, SCOPE_MODES } from './schema.ts';
 
 /**
@@ -34,6 +35,14 @@ export const connections = pgTable(
     domain: text('domain').notNull(),
     clientId: text('client_id').notNull(),
     clientSecret: text('client_secret'),
+    clientAuthMethod: text('client_auth_method', { enum: CLIENT_AUTH_METHODS })
+      .notNull()
+      .default('client_secret_basic'),
+    clientPublicJwk: text('client_public_jwk'),
+    clientPrivateKey: text('client_private_key'),
+    pendingPublicJwk: text('pending_public_jwk'),
+    pendingPrivateKey: text('pending_private_key'),
+    pendingKeyCreatedAt: epochMs('pending_key_created_at'),
     scopeMode: text('scope_mode', { enum: SCOPE_MODES }).notNull(),
     requestedScopes: text('requested_scopes').notNull().default('[]'),
     grantedScopes: text('granted_scopes').notNull().default('[]'),

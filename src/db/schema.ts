@@ -7,6 +7,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { CLIENT_AUTH_METHODS } from '../clientCredential.ts';
 
 /**
  * The tables of design §4. Times are integer epoch milliseconds. Columns marked "sealed"
@@ -47,6 +48,17 @@ export const connections = sqliteTable(
     domain: text('domain').notNull(),
     clientId: text('client_id').notNull(),
     clientSecret: text('client_secret'), // sealed
+    /** How the bot authenticates as the app; rows from before key pairs use the secret. */
+    clientAuthMethod: text('client_auth_method', { enum: CLIENT_AUTH_METHODS })
+      .notNull()
+      .default('client_secret_basic'),
+    /** The key pair for `private_key_jwt`: the public JWK (JSON, shown to admins) and the private key. */
+    clientPublicJwk: text('client_public_jwk'),
+    clientPrivateKey: text('client_private_key'), // sealed
+    /** A new key pair during a rotation, used only once the admin confirms Okta has it. */
+    pendingPublicJwk: text('pending_public_jwk'),
+    pendingPrivateKey: text('pending_private_key'), // sealed
+    pendingKeyCreatedAt: integer('pending_key_created_at'),
     scopeMode: text('scope_mode', { enum: SCOPE_MODES }).notNull(),
     requestedScopes: text('requested_scopes').notNull().default('[]'), // JSON string[]
     grantedScopes: text('granted_scopes').notNull().default('[]'), // JSON string[]

@@ -1,10 +1,10 @@
+import type { ClientCredential } from '../clientCredential.ts';
 import {
   type CredentialsCheck,
   checkClientCredentials,
   checkRedirectUri,
   type RedirectCheck,
 } from '../okta/appChecks.ts';
-import type { ClientCredential } from '../okta/oktaOrgs.ts';
 import type { FlowDeps } from './deps.ts';
 
 export interface AppCheckResults {
@@ -13,7 +13,11 @@ export interface AppCheckResults {
 }
 
 /** What the checks can find wrong; each stops the admin before Okta, nothing stored. */
-export type AppCheckRefusal = 'secret_refused' | 'client_unknown' | 'redirect_unregistered';
+export type AppCheckRefusal =
+  | 'secret_refused'
+  | 'key_not_accepted'
+  | 'client_unknown'
+  | 'redirect_unregistered';
 
 /** A setup-page check by name, for saying which could not be made. */
 export type SetupCheck = 'credentials' | 'redirect_uri';
@@ -27,9 +31,9 @@ export function uncheckedOf(results: AppCheckResults): SetupCheck[] {
 }
 
 /**
- * Before the setup page sends the admin to Okta: are the client ID and secret right,
- * and is the bot's redirect URI registered for the app? Both asked at once, answered in
- * the audit (results only, never the secret).
+ * Before the setup page sends the admin to Okta: does Okta accept the client ID with
+ * the secret or the connection's key, and is the bot's redirect URI registered for the
+ * app? Both asked at once, answered in the audit (results only, never the credential).
  */
 export async function checkOktaApp(
   deps: FlowDeps,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ClientCredential, secretCredential } from '../clientCredential.ts';
 import { type AuthRequest, isSameBrowser } from '../db/authRequestsRepo.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { type BotError, isBotError } from '../errors.ts';
@@ -8,6 +9,7 @@ import { OIDC_NAMES } from '../okta/parseScopeList.ts';
 import { isKnownScope } from '../okta/scopeCatalog.ts';
 import type { FailureCode, FailureFacts, WarningCode } from '../views/messages.ts';
 import { badAnswerOf } from './badOktaAnswer.ts';
+import { storedCredential } from './clientCredentials.ts';
 import { type FlowDeps, LINK_TTL_MS, setupLinkUrl } from './deps.ts';
 import { type ReauthStart, startReauthorization } from './startReauthorization.ts';
 
@@ -134,20 +136,20 @@ export async function completeAuthorization(
   if (!query.code) return fail('okta_bad_response');
 
   const secrets = await deps.authRequests.openSecrets(request.id, ['pkceVerifier', 'clientSecret']);
-  // The stored secret is opened only when this attempt did not bring a new one.
-  const clientSecret =
-    secrets?.clientSecret ??
-    (await deps.connections.readSecrets(connection.id, ['clientSecret']))?.clientSecret ??
-    null;
+  // The stored credential is opened only when this attempt did not bring a new secret;
+  // a key-pair connection's key stays on the connection through reauthorizations.
+  const credential = secrets?.clientSecret
+    ? secretCredential(secrets.clientSecret)
+    : await storedCredential(deps, connection);
   const codeVerifier = secrets?.pkceVerifier ?? null;
-  if (!clientSecret || !codeVerifier || !request.nonce) return fail('state_expired');
+  if (!credential || !codeVerifier || !request.nonce) return fail('state_expired');
 
   let tokens: GrantedTokens;
   try {
     tokens = await exchangeCode(deps.orgs, {
       domain: connection.domain,
       clientId: connection.clientId,
-      clientSecret,
+      credential,
       callbackUrl: input.callbackUrl,
       codeVerifier,
       state: query.state,
@@ -158,7 +160,7 @@ export async function completeAuthorization(
   } catch (error) {
     if (!isBotError(error)) throw error;
     deps.logger.warn({ err: error, connectionId: connection.id }, 'code exchange failed');
-    return exchangeFailure(error, fail);
+    return exchangeFailure(error, credential.method, fail);
   }
 
   const granted = tokens.grantedScopes;
@@ -184,7 +186,7 @@ export async function completeAuthorization(
   if (!activated.ok) {
     // The connection was deleted while the admin was at Okta: these tokens are not
     // stored, so they are revoked at once rather than left valid at Okta.
-    await revokeQuietly(deps, connection, clientSecret, tokens);
+    await revokeQuietly(deps, connection, credential, tokens);
     await deps.authRequests.recordOutcome(request.id, 'conflict');
     return {
       ok: false,
@@ -237,11 +239,12 @@ async function stateProblem(
 
 function exchangeFailure(
   error: BotError,
+  method: ClientCredential['method'],
   fail: (code: FailureCode, extra?: FailureFacts, retry?: boolean) => Promise<CallbackOutcome>,
 ) {
   switch (error.code) {
     case 'invalid_client':
-      return fail('invalid_client', {}, true);
+      return fail(method === 'private_key_jwt' ? 'key_refused' : 'invalid_client', {}, true);
     case 'okta_unreachable':
     case 'okta_unavailable':
     case 'okta_rate_limited':
@@ -339,13 +342,13 @@ async function checkSuperAdmin(
 async function revokeQuietly(
   deps: FlowDeps,
   connection: Connection,
-  clientSecret: string,
+  credential: ClientCredential,
   tokens: GrantedTokens,
 ) {
   const { error } = await revokeTokens(deps.orgs, {
     domain: connection.domain,
     clientId: connection.clientId,
-    clientSecret,
+    credential,
     refreshToken: tokens.refreshToken,
     accessToken: tokens.accessToken,
   });

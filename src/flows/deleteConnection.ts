@@ -1,4 +1,5 @@
 import { revokeTokens } from '../okta/authorizationCode.ts';
+import { storedCredential } from './clientCredentials.ts';
 import type { FlowDeps } from './deps.ts';
 
 export type DeleteOutcome =
@@ -18,17 +19,17 @@ export async function deleteConnection(
 ): Promise<DeleteOutcome> {
   const connection = await deps.connections.findById(input.teamId, input.connectionId);
   if (!connection) return { ok: false, code: 'not_found' };
+  const credential = await storedCredential(deps, connection);
   const secrets = await deps.connections.readSecrets(connection.id, [
-    'clientSecret',
     'accessToken',
     'refreshToken',
   ]);
   let revoked = 0;
-  if (secrets?.clientSecret) {
+  if (credential && secrets) {
     const result = await revokeTokens(deps.orgs, {
       domain: connection.domain,
       clientId: connection.clientId,
-      clientSecret: secrets.clientSecret,
+      credential,
       refreshToken: secrets.refreshToken,
       accessToken: secrets.accessToken,
     });

@@ -1,6 +1,7 @@
 import type { Connection } from '../db/connectionsRepo.ts';
 import { type BotError, isBotError } from '../errors.ts';
 import { refreshTokens } from '../okta/refreshTokens.ts';
+import { storedCredential } from './clientCredentials.ts';
 import type { FlowDeps } from './deps.ts';
 
 /** Refresh when the access token has less than this left (issue: "expires within 10 minutes"). */
@@ -36,7 +37,7 @@ function refusalText(code: string, interrupted = false): string {
     case 'invalid_grant':
       return 'Okta refused the refresh token (invalid or expired): it was revoked, expired, or the admin’s access changed.';
     case 'invalid_client':
-      return 'Okta refused the client credentials: the client secret was changed or the app was removed.';
+      return 'Okta refused the client credentials: the client secret or key pair was changed, or the app was removed.';
     default:
       return 'Okta no longer lets the app use refresh tokens (Refresh Token grant type turned off).';
   }
@@ -85,8 +86,9 @@ export async function refreshConnection(
     await deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'fresh', connection };
   }
-  let secrets = await deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
-  if (!secrets?.refreshToken || !secrets.clientSecret) {
+  const credential = await storedCredential(deps, connection);
+  let secrets = await deps.connections.readSecrets(connection.id, ['refreshToken']);
+  if (!secrets?.refreshToken || !credential) {
     await deps.connections.releaseLease(target.id, options.owner);
     return { kind: 'skipped', reason: 'no_refresh_token' };
   }
@@ -101,8 +103,8 @@ export async function refreshConnection(
       done();
       return { kind: 'lease_lost' };
     }
-    secrets = await deps.connections.readSecrets(connection.id, ['clientSecret', 'refreshToken']);
-    if (!secrets?.refreshToken || !secrets.clientSecret) {
+    secrets = await deps.connections.readSecrets(connection.id, ['refreshToken']);
+    if (!secrets?.refreshToken) {
       done();
       await deps.connections.releaseLease(target.id, options.owner);
       return { kind: 'skipped', reason: 'no_refresh_token' };
@@ -113,7 +115,7 @@ export async function refreshConnection(
     refreshed = await refreshTokens(deps.orgs, {
       domain: connection.domain,
       clientId: connection.clientId,
-      clientSecret: secrets.clientSecret,
+      credential,
       refreshToken: secrets.refreshToken,
       now: deps.now,
     });

@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { secretCredential } from '../clientCredential.ts';
 import type { AuthRequest } from '../db/authRequestsRepo.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { isBotError } from '../errors.ts';
@@ -11,6 +12,7 @@ import {
   type SetupCheck,
   uncheckedOf,
 } from './checkOktaApp.ts';
+import { storedCredential } from './clientCredentials.ts';
 import type { FlowDeps } from './deps.ts';
 import { LINK_TTL_MS } from './deps.ts';
 
@@ -143,9 +145,12 @@ export async function beginAuthorization(
   const lookup = await loadSetup(deps, input.linkToken);
   if (!lookup.ok) return lookup;
   const { setup } = lookup;
-  const secret = input.clientSecret.trim();
+  // A key-pair connection authenticates with its own key: there is no secret to take.
+  const usesKeys = setup.connection.clientAuthMethod === 'private_key_jwt';
+  const secret = usesKeys ? '' : input.clientSecret.trim();
   const reuseStored =
-    secret === '' && setup.request.purpose === 'reauthorize' && setup.connection.hasClientSecret;
+    usesKeys ||
+    (secret === '' && setup.request.purpose === 'reauthorize' && setup.connection.hasClientSecret);
   if (secret === '' && !reuseStored) return { ok: false, code: 'secret_missing', setup };
   if (secret !== '' && !SECRET_PATTERN.test(secret))
     return { ok: false, code: 'secret_malformed', setup };
@@ -185,22 +190,25 @@ export async function beginAuthorization(
     };
   }
 
-  const secretToCheck = reuseStored
-    ? (await deps.connections.readSecrets(setup.connection.id, ['clientSecret']))?.clientSecret
-    : secret;
-  const checks = secretToCheck
+  // The credential the sign-in will use: the typed secret, or the stored secret or key.
+  const credential = reuseStored
+    ? await storedCredential(deps, setup.connection)
+    : secretCredential(secret);
+  const checks = credential
     ? await checkOktaApp(deps, {
         teamId: setup.request.teamId,
         connectionId: setup.connection.id,
         actor: setup.request.slackUserId,
         domain: setup.connection.domain,
         clientId: setup.connection.clientId,
-        credential: { kind: 'secret', secret: secretToCheck },
+        credential,
       })
     : null;
   // An unknown client ID also fails the credentials: name the cause the admin must fix.
   if (checks?.redirectUri === 'client_unknown') return { ok: false, code: 'client_unknown', setup };
-  if (checks?.credentials === 'refused') return { ok: false, code: 'secret_refused', setup };
+  if (checks?.credentials === 'refused') {
+    return { ok: false, code: usesKeys ? 'key_not_accepted' : 'secret_refused', setup };
+  }
   if (checks?.redirectUri === 'unregistered') {
     return { ok: false, code: 'redirect_unregistered', setup };
   }

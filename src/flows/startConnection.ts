@@ -1,3 +1,4 @@
+import { type ClientAuthMethod, generateClientKey } from '../clientCredential.ts';
 import type { Connection } from '../db/connectionsRepo.ts';
 import { type FlowDeps, LINK_TTL_MS, setupLinkUrl } from './deps.ts';
 
@@ -15,6 +16,8 @@ export interface NewConnectionInput {
   nickname: string;
   domain: string;
   clientId: string;
+  /** `private_key_jwt`: the bot makes the connection's key pair now, shown on the setup page. */
+  clientAuth: ClientAuthMethod;
   notifyChannel: string | null;
   scopeMode: 'default' | 'custom';
   scopes: string[];
@@ -30,14 +33,17 @@ export async function startConnection(
   deps: FlowDeps,
   input: NewConnectionInput,
 ): Promise<{ ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' }> {
-  return await deps.connections.atomically(() => createWithLink(deps, input));
+  const clientKey = input.clientAuth === 'private_key_jwt' ? generateClientKey() : undefined;
+  return await deps.connections.atomically(() => createWithLink(deps, input, clientKey));
 }
 
 async function createWithLink(
   deps: FlowDeps,
   input: NewConnectionInput,
+  clientKey: ReturnType<typeof generateClientKey> | undefined,
 ): Promise<{ ok: true; link: SetupLink } | { ok: false; code: 'nickname_taken' }> {
   const created = await deps.connections.createPending({
+    ...(clientKey ? { clientKey } : {}),
     teamId: input.teamId,
     nickname: input.nickname,
     orgKind: input.orgKind,
@@ -70,6 +76,7 @@ async function createWithLink(
       nickname: connection.nickname,
       domain: connection.domain,
       scopes: input.scopes.length,
+      clientAuth: connection.clientAuthMethod,
     },
   });
   return {

@@ -7,6 +7,7 @@ import { runApiKeyCommand } from './apiKeys.ts';
 import { runConnectionTest, testingMessage } from './connectionTest.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
+import { keyRotationStart } from './keyRotation.ts';
 import type { Listeners } from './listeners.ts';
 import { listPage } from './listPage.ts';
 import { openConnectionModal } from './openConnectionModal.ts';
@@ -17,14 +18,14 @@ export const COMMAND = '/okta-connect';
 
 /**
  * `/okta-connect [new | list | test NAME | reauth NAME | scopes NAME | rename NAME [NEW] |
- * delete NAME | apikey new NAME | apikey list | apikey revoke NAME | help]`.
+ * delete NAME | rotate-keypair NAME | apikey new NAME | apikey list | apikey revoke NAME | help]`.
  */
 function parseCommandText(text: string): { word: string; name: string } {
   const [word = '', ...rest] = text.trim().split(/\s+/);
   return { word: word.toLowerCase(), name: rest.join(' ').trim() };
 }
 
-const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete', 'rename']);
+const NEEDS_NAME = new Set(['test', 'reauth', 'scopes', 'delete', 'rename', 'rotate-keypair']);
 
 /**
  * `rename OLD NEW`: nicknames may hold spaces, so OLD is the longest run of leading words
@@ -110,6 +111,11 @@ export function registerCommand(app: Listeners, deps: HandlerDeps): void {
           await respond({ response_type: 'ephemeral', ...message });
         },
       );
+      return;
+    }
+    if (word === 'rotate-keypair') {
+      const target = { teamId, actor: command.user_id, connectionId: connection.id };
+      await ack({ response_type: 'ephemeral', ...(await keyRotationStart(deps, target)) });
       return;
     }
     await ack();

@@ -3,7 +3,7 @@ import { chooseScopes } from '../flows/chooseScopes.ts';
 import { startConnection } from '../flows/startConnection.ts';
 import { carriedDetailsHold, validateDetails } from '../flows/validateDetails.ts';
 import { detailsStepView } from '../views/detailsStep.ts';
-import { ACTION, CALLBACK, INPUT, PREREQ } from '../views/ids.ts';
+import { ACTION, CALLBACK, CLIENT_AUTH, INPUT, PREREQ } from '../views/ids.ts';
 import { checkDmView, noticeView, refusalView } from '../views/notices.ts';
 import { orgRefusalText, orgUncheckedNote } from '../views/oktaChecks.ts';
 import { orgStepView } from '../views/orgStep.ts';
@@ -110,6 +110,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
           ...(state.domain ? { domain: state.domain } : {}),
           clientId: state.clientId ?? (orgKind === 'home' ? (settings.home?.clientId ?? '') : ''),
           ...(channelId ? { channelId } : {}),
+          ...(state.clientAuth ? { clientAuth: state.clientAuth } : {}),
         },
         metadata: encodeWizard(next),
       }),
@@ -148,6 +149,10 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
       nickname: details.nickname,
       domain: details.domain,
       clientId: details.clientId,
+      clientAuth:
+        optionValue(values, INPUT.clientAuth) === CLIENT_AUTH.keyPair
+          ? CLIENT_AUTH.keyPair
+          : CLIENT_AUTH.secret,
       notifyChannel,
       notes,
     };
@@ -201,6 +206,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
       nickname: state.nickname,
       domain: state.domain,
       clientId: state.clientId,
+      clientAuth: state.clientAuth ?? CLIENT_AUTH.secret,
       notifyChannel: conversationId(state.notifyChannel),
       scopeMode: scopes.mode,
       scopes: scopes.scopes,

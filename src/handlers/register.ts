@@ -5,6 +5,7 @@ import { registerCommand } from './command.ts';
 import { registerConnectionTest } from './connectionTest.ts';
 import { registerCreateWizard } from './createWizard.ts';
 import type { HandlerDeps } from './deps.ts';
+import { registerKeyRotation } from './keyRotation.ts';
 import { registerOnce } from './listeners.ts';
 import { registerManageConnections } from './manageConnections.ts';
 import { registerScopeSearch } from './scopeSearch.ts';
@@ -16,6 +17,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     registerCreateWizard(listeners, deps);
     registerManageConnections(listeners, deps);
     registerConnectionTest(listeners, deps);
+    registerKeyRotation(listeners, deps);
     registerAppHome(listeners, deps);
     registerScopeSearch(listeners);
     registerApiKeys(listeners, deps);

@@ -18,6 +18,7 @@ export function sendSetupLink(
       url: link.url,
       expiresAt: link.expiresAt,
       purpose,
+      usesKeyPair: link.connection.clientAuthMethod === 'private_key_jwt',
       requestedScopes: link.requestedScopes,
       unknownScopes,
     }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_AUTH_METHODS } from '../clientCredential.ts';
 
 /**
  * What the create wizard carries from step to step in `private_metadata` (≤ 3000
@@ -12,6 +13,7 @@ const wizardState = z.object({
   nickname: z.string().max(200).optional(),
   domain: z.string().max(300).optional(),
   clientId: z.string().max(100).optional(),
+  clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(),
   notifyChannel: z.string().max(64).nullable().optional(),
   notes: z.array(z.string().max(500)).max(10).optional(),
 });

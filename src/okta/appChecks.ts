@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
+import type { ClientCredential } from '../clientCredential.ts';
 import { mapOktaError } from './mapOktaError.ts';
-import type { ClientCredential, OktaOrgs } from './oktaOrgs.ts';
+import type { OktaOrgs } from './oktaOrgs.ts';
 
 /**
  * Checks of an Okta app before the admin is sent to sign in (research §12). Each answers
@@ -23,17 +24,19 @@ const CHECK_TIMEOUT_SECONDS = 5;
 const PAGE_LIMIT = 64 * 1024;
 
 /**
- * The token endpoint with the app's credentials and a code that cannot exist. Okta
- * authenticates the client before it looks at the code (RFC 6749 §5.2): `invalid_client`
- * means the credentials are wrong, `invalid_grant` (or `unauthorized_client`, the grant
- * type not allowed) means Okta accepted them. Nothing is created at Okta.
+ * The token endpoint with the app's credential (a secret or a key pair) and a code that
+ * cannot exist. Okta authenticates the client before it looks at the code (RFC 6749
+ * §5.2): `invalid_client` means the credential is wrong — for a key pair, that Okta does
+ * not have its public key — and `invalid_grant` (or `unauthorized_client`, the grant type
+ * not allowed) means Okta accepted it. Nothing is created at Okta. The one credential
+ * check: the setup page runs it before the sign-in, a key rotation before it switches.
  */
 export async function checkClientCredentials(
   orgs: OktaOrgs,
   app: AppToCheck & { credential: ClientCredential },
 ): Promise<CredentialsCheck> {
   try {
-    const config = await orgs.configurationFor(app.domain, app.clientId, app.credential);
+    const config = await orgs.configuration(app.domain, app.clientId, app.credential);
     config.timeout = CHECK_TIMEOUT_SECONDS;
     await client.genericGrantRequest(config, 'authorization_code', {
       code: `okta-connect-check-${randomBytes(16).toString('base64url')}`,

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { z } from 'zod';
+import type { ClientCredential } from '../clientCredential.ts';
 import { BotError } from '../errors.ts';
 import { mapOktaError } from './mapOktaError.ts';
 import type { OktaOrgs } from './oktaOrgs.ts';
@@ -60,7 +61,7 @@ const tokenShape = z.object({
 export async function exchangeCode(
   orgs: OktaOrgs,
   input: AppRef & {
-    clientSecret: string;
+    credential: ClientCredential;
     callbackUrl: URL;
     codeVerifier: string;
     state: string;
@@ -70,7 +71,7 @@ export async function exchangeCode(
   },
 ): Promise<GrantedTokens> {
   try {
-    const config = await orgs.configuration(input.domain, input.clientId, input.clientSecret);
+    const config = await orgs.configuration(input.domain, input.clientId, input.credential);
     // openid-client trusts a token-endpoint ID token over TLS without checking its
     // signature; the bot checks it against the org's JWKS anyway.
     client.enableNonRepudiationChecks(config);
@@ -106,10 +107,19 @@ export async function exchangeCode(
 /** Revokes one token at `/oauth2/v1/revoke`; Okta answers 200 even for unknown tokens. */
 async function revokeToken(
   orgs: OktaOrgs,
-  input: AppRef & { clientSecret: string; token: string; hint: 'access_token' | 'refresh_token' },
+  input: AppRef & {
+    credential: ClientCredential;
+    token: string;
+    hint: 'access_token' | 'refresh_token';
+  },
 ): Promise<void> {
   try {
-    const config = await orgs.configuration(input.domain, input.clientId, input.clientSecret);
+    const config = await orgs.configuration(
+      input.domain,
+      input.clientId,
+      input.credential,
+      'revocation',
+    );
     await client.tokenRevocation(config, input.token, { token_type_hint: input.hint });
   } catch (error) {
     throw mapOktaError(error);
@@ -123,7 +133,11 @@ async function revokeToken(
  */
 export async function revokeTokens(
   orgs: OktaOrgs,
-  input: AppRef & { clientSecret: string; refreshToken: string | null; accessToken: string | null },
+  input: AppRef & {
+    credential: ClientCredential;
+    refreshToken: string | null;
+    accessToken: string | null;
+  },
 ): Promise<{ revoked: number; error: BotError | null }> {
   let revoked = 0;
   for (const [token, hint] of [

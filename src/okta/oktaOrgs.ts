@@ -1,19 +1,11 @@
 import * as client from 'openid-client';
+import type { ClientCredential } from '../clientCredential.ts';
+import { clientAuthFor, type TokenEndpoint } from './clientAuthentication.ts';
 
 /** Discovery documents change rarely; an hour keeps a sweep of thousands of connections to one fetch per org. */
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 /** Okta answers in well under a second; ten seconds leaves room for a slow network without holding a sweep slot for long. */
 const OKTA_TIMEOUT_SECONDS = 10;
-
-/**
- * How the bot proves it is the OAuth app at Okta's token endpoint. One shape for every
- * call, so that another method (a key pair) is one more variant here, not a new path.
- */
-export type ClientCredential = { kind: 'secret'; secret: string };
-
-function clientAuthOf(credential: ClientCredential | undefined): client.ClientAuth {
-  return credential === undefined ? client.None() : client.ClientSecretBasic(credential.secret);
-}
 
 export interface OktaOrgsOptions {
   /** Okta domain → origin to call instead of https://{domain} (never set in production). */
@@ -52,34 +44,23 @@ export class OktaOrgs {
   }
 
   /**
-   * An openid-client configuration for one OAuth app of the org. Discovery is cached
-   * per origin; a failed discovery is not cached, so the next attempt tries again.
+   * An openid-client configuration for one OAuth app of the org, authenticating with
+   * `credential` at `endpoint` (none: only for building authorize URLs). Discovery is
+   * cached per origin; a failed discovery is not cached, so the next attempt tries again.
    */
   async configuration(
     domain: string,
     clientId: string,
-    clientSecret?: string,
-  ): Promise<client.Configuration> {
-    return this.configurationFor(
-      domain,
-      clientId,
-      clientSecret === undefined ? undefined : { kind: 'secret', secret: clientSecret },
-    );
-  }
-
-  /** The same, for a client that authenticates with any `ClientCredential` (none: a public request). */
-  async configurationFor(
-    domain: string,
-    clientId: string,
-    credential: ClientCredential | undefined,
+    credential?: ClientCredential,
+    endpoint: TokenEndpoint = 'token',
   ): Promise<client.Configuration> {
     const origin = this.origin(domain);
     const metadata = await this.metadata(domain, origin);
     const config = new client.Configuration(
       metadata,
       clientId,
-      credential?.kind === 'secret' ? { client_secret: credential.secret } : undefined,
-      clientAuthOf(credential),
+      undefined,
+      credential ? await clientAuthFor(credential, metadata, endpoint, this.now) : client.None(),
     );
     config.timeout = this.timeoutSeconds;
     if (origin.startsWith('http:')) client.allowInsecureRequests(config);

@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import type { ClientCredential } from '../clientCredential.ts';
 import { BotError } from '../errors.ts';
 import type { AppRef } from './authorizationCode.ts';
 import { mapOktaError } from './mapOktaError.ts';
@@ -19,10 +20,10 @@ export interface RefreshedTokens {
  */
 export async function refreshTokens(
   orgs: OktaOrgs,
-  input: AppRef & { clientSecret: string; refreshToken: string; now: () => number },
+  input: AppRef & { credential: ClientCredential; refreshToken: string; now: () => number },
 ): Promise<RefreshedTokens> {
   try {
-    const config = await orgs.configuration(input.domain, input.clientId, input.clientSecret);
+    const config = await orgs.configuration(input.domain, input.clientId, input.credential);
     const tokens = await client.refreshTokenGrant(config, input.refreshToken);
     if (typeof tokens.access_token !== 'string' || tokens.access_token === '') {
       throw new BotError('okta_bad_response', 'refresh answer without an access token');

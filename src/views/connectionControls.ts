@@ -1,15 +1,30 @@
 import type { types } from '@slack/bolt';
+import type { Connection } from '../db/connectionModel.ts';
 import { actions, button } from './blocks.ts';
 import { ACTION, connActionsBlockId } from './ids.ts';
+import { code } from './mrkdwn.ts';
 
-/** The buttons under one connection, in the list and in the Home tab. */
-export function connectionButtons(id: string): types.ActionsBlock {
+/** For a key-pair connection, the key it signs with and whether a new one waits for Okta. */
+export function keyPairLine(connection: Connection): string | null {
+  if (!connection.clientKey) return null;
+  const waiting = connection.pendingClientKey ? '; a new key waits for Okta (key rotation)' : '';
+  return `Key pair, key ID ${code(connection.clientKey.kid)}${waiting}`;
+}
+
+/**
+ * The buttons under one connection, in the list and in the Home tab; a key-pair
+ * connection also gets *Rotate key pair*.
+ */
+export function connectionButtons(id: string, keyPair = false): types.ActionsBlock {
   return actions(
     [
       button({ text: 'Reauthorize', actionId: ACTION.connReauth, value: id }),
       button({ text: 'Test', actionId: ACTION.connTest, value: id }),
       button({ text: 'Edit scopes', actionId: ACTION.connScopes, value: id }),
       button({ text: 'Rename', actionId: ACTION.connRename, value: id }),
+      ...(keyPair
+        ? [button({ text: 'Rotate key pair', actionId: ACTION.connRotateKey, value: id })]
+        : []),
       button({ text: 'Delete', actionId: ACTION.connDelete, value: id, style: 'danger' }),
     ],
     connActionsBlockId(id),

@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
+import type { ClientAuthMethod } from '../clientCredential.ts';
 import type { OrgKind } from '../db/connectionModel.ts';
 import { context, type KnownBlock, type ModalView, modal, notesContext, plain } from './blocks.ts';
-import { CALLBACK, INPUT } from './ids.ts';
+import { CALLBACK, CLIENT_AUTH, INPUT } from './ids.ts';
 import { code, truncate } from './mrkdwn.ts';
 import type { HomeOrg } from './orgStep.ts';
 
@@ -11,13 +12,15 @@ export interface DetailsInitial {
   domain?: string;
   clientId?: string;
   channelId?: string;
+  clientAuth?: ClientAuthMethod;
 }
 
 export const MAX = { nickname: 40, domain: 300, clientId: 100 } as const;
 
 /**
  * Step 2 of the create wizard: nickname, domain (typed only for another org; the home
- * org's is fixed), client ID and the channel for alerts.
+ * org's is fixed), client ID, how the bot authenticates as the app, and the channel for
+ * alerts.
  */
 export function detailsStepView(input: {
   orgKind: OrgKind;
@@ -63,6 +66,7 @@ export function detailsStepView(input: {
       hint: 'From the OAuth app’s General tab in Okta (Client Credentials)',
       initial: initial.clientId ?? home?.clientId ?? undefined,
     }),
+    clientAuthChoice(initial.clientAuth ?? CLIENT_AUTH.secret),
     {
       type: 'input',
       block_id: INPUT.notifyChannel,
@@ -86,6 +90,44 @@ export function detailsStepView(input: {
     metadata: input.metadata,
     blocks,
   });
+}
+
+const option = (text: string, value: string, description: string) => ({
+  text: plain(text),
+  value,
+  description: plain(description),
+});
+
+/**
+ * Okta's own two choices, in its words (app → General → Client Credentials → Client
+ * authentication). A secret stays the preselected one: it is what an Okta app has until
+ * an admin changes it, and the home org's app was set up with one.
+ */
+function clientAuthChoice(chosen: ClientAuthMethod): types.InputBlock {
+  const keyPair = option(
+    'Public key / Private key (recommended)',
+    CLIENT_AUTH.keyPair,
+    'The bot makes a key pair; you add its public key to the app',
+  );
+  const secret = option(
+    'Client secret',
+    CLIENT_AUTH.secret,
+    'You type the app’s secret on the bot’s setup page',
+  );
+  return {
+    type: 'input',
+    block_id: INPUT.clientAuth,
+    label: plain('Client authentication'),
+    hint: plain(
+      'Okta recommends a key pair: no secret is typed, stored or sent, the private key never leaves the bot, and each proof it signs works once, for a minute. Choose what the app’s Client Credentials say in Okta, or switch the app to it.',
+    ),
+    element: {
+      type: 'radio_buttons',
+      action_id: INPUT.clientAuth,
+      options: [keyPair, secret],
+      initial_option: chosen === CLIENT_AUTH.keyPair ? keyPair : secret,
+    },
+  };
 }
 
 /** A plain-text input whose block_id and action_id are `id`, with a hint and a kept value. */

@@ -24,18 +24,22 @@ const COMMANDS: readonly (readonly [usage: string, what: string])[] = [
     '`/okta-connect apikey new NAME` · `apikey list` · `apikey revoke NAME`',
     'Create, see or revoke keys of the connection API, each limited to chosen connections and actions.',
   ],
+  [
+    '`/okta-connect rotate-keypair NAME`',
+    'Give a key-pair connection a new key: add it in Okta, and the bot switches once Okta accepts it.',
+  ],
   ['`/okta-connect help`', 'Show this list.'],
 ];
 
 /** The commands, one line each; also the answer to words the bot does not know. */
 export function helpMessage(): SlackMessage {
   return message(
-    'Okta connections: /okta-connect new, list, test, reauth, scopes, rename, delete, help.',
+    'Okta connections: /okta-connect new, list, test, reauth, scopes, rename, delete, rotate-keypair, help.',
     [
       header('Okta connections'),
       section(COMMANDS.map(([usage, what]) => `${usage} — ${what}`).join('\n')),
       context(
-        'NAME is a connection’s nickname, as shown by `/okta-connect list`. The client secret is never typed into Slack: the bot sends you a private link to its own page for it.',
+        'NAME is a connection’s nickname, as shown by `/okta-connect list`. The client secret is never typed into Slack: the bot sends you a private link to its own page for it (a key-pair connection needs no secret at all).',
       ),
     ],
   );

@@ -13,7 +13,7 @@ import {
   type KnownBlock,
   section,
 } from './blocks.ts';
-import { connectionButtons, pagingButtons } from './connectionControls.ts';
+import { connectionButtons, keyPairLine, pagingButtons } from './connectionControls.ts';
 import { utcDate, utcTime } from './formatTime.ts';
 import { ACTION, HOME_BLOCK } from './ids.ts';
 import { failureMessage } from './messages.ts';
@@ -123,7 +123,10 @@ export function homeView(input: HomeInput): types.HomeView {
       );
       shown = group;
     }
-    blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
+    blocks.push(
+      section(describe(connection, input.now)),
+      connectionButtons(connection.id, connection.clientAuthMethod === 'private_key_jwt'),
+    );
   }
   blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.homePage, HOME_BLOCK));
   if (input.apiKeys && input.apiKeys.length > 0) {
@@ -168,6 +171,8 @@ function describe(connection: Connection, now: number): string {
     );
   }
   lines.push(...scopeLines(connection));
+  const keyPair = keyPairLine(connection);
+  if (keyPair) lines.push(keyPair);
   lines.push(checkLine(connection, now));
   const error = errorLine(connection, now);
   if (error) lines.push(error);

@@ -27,6 +27,7 @@ export const INPUT = {
   nickname: 'nickname',
   domain: 'domain',
   clientId: 'client_id',
+  clientAuth: 'client_auth',
   notifyChannel: 'notify_channel',
   scopeMode: 'scope_mode',
   scopePick: 'scope_pick',
@@ -45,6 +46,9 @@ export const ACTION = {
   connScopes: 'conn_scopes',
   connDelete: 'conn_delete',
   connRename: 'conn_rename',
+  connRotateKey: 'conn_rotate_key',
+  keyRotationConfirm: 'key_rotation_confirm',
+  keyRotationCancel: 'key_rotation_cancel',
   listPage: 'list_page',
   homeNew: 'home_new',
   homePage: 'home_page',
@@ -62,6 +66,12 @@ export const PREREQ = {
   superAdmin: 'super_admin',
 } as const;
 export type Prereq = (typeof PREREQ)[keyof typeof PREREQ];
+
+/** Option values of the client authentication radio buttons: Okta's method names. */
+export const CLIENT_AUTH = {
+  keyPair: 'private_key_jwt',
+  secret: 'client_secret_basic',
+} as const;
 
 /** Option values of the scope mode radio buttons. */
 export const SCOPE_MODE = { default: 'default', custom: 'custom' } as const;

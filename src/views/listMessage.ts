@@ -8,7 +8,7 @@ import {
   type SlackMessage,
   section,
 } from './blocks.ts';
-import { connectionButtons, pagingButtons } from './connectionControls.ts';
+import { connectionButtons, keyPairLine, pagingButtons } from './connectionControls.ts';
 import { utcDate } from './formatTime.ts';
 import { ACTION, LIST_PAGING_BLOCK } from './ids.ts';
 import { bold, clipMrkdwn, code, escapeValue, mention } from './mrkdwn.ts';
@@ -58,7 +58,10 @@ export function listMessage(input: ListInput): SlackMessage {
   if (input.pageCount > 1) blocks.push(context(`Page ${input.page} of ${input.pageCount}`));
   for (const [i, connection] of input.connections.entries()) {
     if (i > 0) blocks.push(divider());
-    blocks.push(section(describe(connection, input.now)), connectionButtons(connection.id));
+    blocks.push(
+      section(describe(connection, input.now)),
+      connectionButtons(connection.id, connection.clientAuthMethod === 'private_key_jwt'),
+    );
   }
   blocks.push(...pagingButtons(input.page, input.pageCount, ACTION.listPage, LIST_PAGING_BLOCK));
   return message(
@@ -79,6 +82,8 @@ function describe(connection: Connection, now: number): string {
   }
   const granted = connection.grantedScopes.length;
   lines.push(`${granted} scope${granted === 1 ? '' : 's'} granted`);
+  const keyPair = keyPairLine(connection);
+  if (keyPair) lines.push(keyPair);
   const authorized = authorizedLine(connection, now);
   if (authorized) lines.push(authorized);
   return clipMrkdwn(lines.join('\n'), CONNECTION_TEXT_MAX);

@@ -21,6 +21,7 @@ export type FailureCode =
   | 'secret_missing'
   | 'secret_malformed'
   | 'secret_refused'
+  | 'key_not_accepted'
   | 'client_unknown'
   | 'redirect_unregistered'
   | 'cookies_blocked'
@@ -35,6 +36,7 @@ export type FailureCode =
   | 'user_not_assigned'
   | 'cancelled'
   | 'invalid_client'
+  | 'key_refused'
   | 'unauthorized_client'
   | 'invalid_grant'
   | 'okta_unreachable'
@@ -93,6 +95,10 @@ function badAnswerText(problem: BadAnswer | undefined, org: string): string {
 export const secretRefusedText =
   'Okta refused this client ID and secret: copy the secret again from the app’s General tab.';
 
+/** The same under a key-pair connection's public key when Okta does not have it yet. */
+export const keyNotAcceptedText =
+  'Okta does not accept the bot’s key yet: add the public key above under Client Credentials → Public keys → Add key, then try again.';
+
 const REDO = 'Run `/okta-connect` in Slack to start again.';
 
 export function failureMessage(code: FailureCode, facts: FailureFacts = {}): AdminMessage {
@@ -134,6 +140,12 @@ export function failureMessage(code: FailureCode, facts: FailureFacts = {}): Adm
         title: 'Okta refused this client ID and secret',
         text: `Okta refused this client ID and secret (invalid_client). Nothing was stored, and this link still works.`,
         next: 'Copy the secret again from the app’s General tab (Client Credentials) and enter it here.',
+      };
+    case 'key_not_accepted':
+      return {
+        title: 'Okta does not accept the bot’s key yet',
+        text: 'Okta refused the bot’s key for this client ID (invalid_client): the app does not have the public key shown on this page, or does not use Public key / Private key. Nothing was stored, and this link still works.',
+        next: 'On the app’s General tab (Client Credentials), set Client authentication to Public key / Private key and add the public key under Public keys → Add key, then continue here.',
       };
     case 'client_unknown':
       return {
@@ -220,6 +232,12 @@ export function failureMessage(code: FailureCode, facts: FailureFacts = {}): Adm
         title: 'Okta refused the client secret',
         text: 'The client ID and secret did not match (invalid_client). The connection was not changed.',
         next: 'Copy the secret again from the app’s General tab (Client Credentials) and try again with a new link.',
+      };
+    case 'key_refused':
+      return {
+        title: 'Okta refused the bot’s key',
+        text: 'Okta did not accept the key pair’s signature (invalid_client). The connection was not changed.',
+        next: 'On the app’s General tab (Client Credentials), check that Client authentication is Public key / Private key and that the key shown on the setup page is added and Active, then try again with a new link.',
       };
     case 'unauthorized_client':
       return {

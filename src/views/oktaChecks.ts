@@ -4,6 +4,7 @@
  * could be made at all. Refusals found on the setup page are `FailureCode`s in
  * messages.ts, like every other failure the page shows.
  */
+import type { ClientAuthMethod } from '../clientCredential.ts';
 import type { SetupCheck } from '../flows/checkOktaApp.ts';
 import type { OrgRefusal, OrgUnchecked } from '../okta/probeOrg.ts';
 import type { AdminMessage } from './messages.ts';
@@ -39,9 +40,12 @@ export function orgUncheckedNote(domain: string, reason: OrgUnchecked): string {
 export function checksUncheckedMessage(
   domain: string,
   unchecked: readonly SetupCheck[],
+  method: ClientAuthMethod = 'client_secret_basic',
 ): AdminMessage {
+  const credential =
+    method === 'private_key_jwt' ? 'the client ID and the bot’s key' : 'the client ID and secret';
   const what = unchecked
-    .map((check) => (check === 'credentials' ? 'the client ID and secret' : 'the redirect URI'))
+    .map((check) => (check === 'credentials' ? credential : 'the redirect URI'))
     .join(' and ');
   return {
     title: 'Some checks could not be made',

@@ -20,18 +20,20 @@ export interface SetupLinkInput {
   url: string;
   expiresAt: number;
   purpose: 'create' | 'reauthorize';
+  /** With a key pair there is no secret to enter: the page shows the public key instead. */
+  usesKeyPair?: boolean;
   requestedScopes: readonly string[];
   unknownScopes: readonly string[];
 }
 
-/** The DM with the link to the bot's setup page, where the client secret is typed. */
+/** The DM with the link to the bot's setup page, where the client secret is typed or the public key shown. */
 export function setupLinkMessage(input: SetupLinkInput): SlackMessage {
   const name = escapeValue(input.nickname, 80);
   const org = code(input.domain, 300);
   const what =
     input.purpose === 'reauthorize'
-      ? `*Reauthorize ${name}* with ${org}: open the setup page, keep or replace the stored client secret, then sign in to Okta as a super admin.`
-      : `*Finish connecting ${name}* to ${org}: open the setup page, enter the OAuth app’s client secret (it never goes through Slack), then sign in to Okta as a super admin.`;
+      ? `*Reauthorize ${name}* with ${org}: open the setup page, ${input.usesKeyPair ? 'check the connection’s public key is still on the OAuth app' : 'keep or replace the stored client secret'}, then sign in to Okta as a super admin.`
+      : `*Finish connecting ${name}* to ${org}: open the setup page, ${input.usesKeyPair ? 'add the public key it shows to the OAuth app in Okta (no secret needed)' : 'enter the OAuth app’s client secret (it never goes through Slack)'}, then sign in to Okta as a super admin.`;
   const blocks: KnownBlock[] = [
     section(what),
     actions([

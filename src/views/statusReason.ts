@@ -4,7 +4,7 @@ import { type AdminMessage, type FailureCode, failureMessage } from './messages.
 /** Short reasons for the codes that only the sweep and scope edits store. */
 const SWEEP_REASONS: Record<string, string> = {
   invalid_grant: 'Okta refused the refresh token (revoked, expired or reused)',
-  invalid_client: 'Okta refused the client credentials (secret changed or app removed)',
+  invalid_client: 'Okta refused the client credentials (secret or key changed, or app removed)',
   unauthorized_client: 'the app no longer allows the Refresh Token grant type',
   scopes_changed: 'scope change pending: reauthorize to apply it',
 };

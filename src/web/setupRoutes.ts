@@ -4,6 +4,7 @@ import type { CustomRoute } from '@slack/bolt';
 
 type ParamsIncomingMessage = Parameters<CustomRoute['handler']>[0];
 
+import { formatPublicJwk } from '../clientCredential.ts';
 import type { FlowDeps } from '../flows/deps.ts';
 import {
   auditSetupRefusal,
@@ -12,7 +13,12 @@ import {
   type SetupView,
 } from '../flows/setupAuthorization.ts';
 import { describeScope, isKnownScope } from '../okta/scopeCatalog.ts';
-import { type AdminMessage, failureMessage, secretRefusedText } from '../views/messages.ts';
+import {
+  type AdminMessage,
+  failureMessage,
+  keyNotAcceptedText,
+  secretRefusedText,
+} from '../views/messages.ts';
 import { checksUncheckedMessage } from '../views/oktaChecks.ts';
 import {
   BodyTooLarge,
@@ -66,7 +72,7 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
     token: string,
     error?: AdminMessage,
     status = 200,
-    secretError?: string,
+    credentialError?: string,
   ) => {
     const { request, connection } = setup;
     const page = renderSetupPage({
@@ -84,9 +90,17 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       csrfToken: csrf,
       formAction: `/connect/${token}`,
       hasStoredSecret: request.purpose === 'reauthorize' && connection.hasClientSecret,
+      ...(connection.clientKey
+        ? {
+            clientKey: {
+              jwk: formatPublicJwk(connection.clientKey),
+              keyId: connection.clientKey.kid,
+            },
+          }
+        : {}),
       expiresAt: request.expiresAt,
       ...(error ? { error } : {}),
-      ...(secretError ? { secretError } : {}),
+      ...(credentialError ? { credentialError } : {}),
     });
     sendPage(
       res,
@@ -194,7 +208,11 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
         renderContinuePage({
           nickname: connection.nickname,
           authorizeUrl: outcome.authorizeUrl,
-          notice: checksUncheckedMessage(connection.domain, outcome.unchecked),
+          notice: checksUncheckedMessage(
+            connection.domain,
+            outcome.unchecked,
+            connection.clientAuthMethod,
+          ),
         }),
         bind,
       );
@@ -214,7 +232,11 @@ export function setupRoutes(flows: FlowDeps): CustomRoute[] {
       token,
       failureMessage(outcome.code, facts),
       outcome.code.startsWith('okta_') ? 502 : 400,
-      outcome.code === 'secret_refused' ? secretRefusedText : undefined,
+      outcome.code === 'secret_refused'
+        ? secretRefusedText
+        : outcome.code === 'key_not_accepted'
+          ? keyNotAcceptedText
+          : undefined,
     );
   };
 

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { LINK_TTL_MS } from '../../src/flows/deps.ts';
 import { ADMIN, type Harness, startHarness } from '../e2e/harness.ts';
 import { lastDm, linkIn, runWizard } from '../e2e/journey.ts';
+import { expectAccessible } from './axe.ts';
 import {
   launchChromium,
   openContext,
@@ -96,6 +97,7 @@ describe('the connect journey in Chromium', () => {
     expect(setupPage.text).toContain(`${h.publicUrl}/oauth/okta/callback`);
     expect(setupPage.text).toContain(NOT_GRANTED);
     await screenshot(page, 'journey', '1-setup');
+    await expectAccessible(page, 'the setup page');
 
     await typeSecret(page);
     const sent: Request[] = [];
@@ -123,6 +125,7 @@ describe('the connect journey in Chromium', () => {
     const granted = await page.locator('h2:text("Scopes Okta granted") + ul li').allInnerTexts();
     expect(granted).toEqual(expect.arrayContaining(PICKED));
     expect(granted).not.toContain(NOT_GRANTED);
+    await expectAccessible(page, 'the result page with dropped scopes');
 
     expect(await connection()).toMatchObject({
       status: 'active',
@@ -154,11 +157,13 @@ describe('the connect journey in Chromium', () => {
     expect(submitted.heading).toContain('This link has expired');
     expect(submitted.text).toContain('Setup links work for 15 minutes');
     expect(submitted.text).toContain('What to do: Get a new one with /okta-connect in Slack.');
+    await expectAccessible(page, 'the expired-link page after the POST');
 
     const reopened = await openLink(page, link);
     await screenshot(page, 'expired-link', '3-reopened');
     expect(reopened.status()).toBe(410);
     expect((await readPage(page)).heading).toContain('This link has expired');
+    await expectAccessible(page, 'the expired-link page');
 
     expect(sentToOkta()).toBe(0);
     expect((await connection())?.status).toBe('pending');
@@ -179,6 +184,7 @@ describe('the connect journey in Chromium', () => {
     expect(used.heading).toContain('This link was already used');
     expect(used.text).toContain('Each setup link works once');
     expect(used.text).toContain('What to do: If that sign-in did not finish, get a new link');
+    await expectAccessible(again, 'the link-used page');
     expect((await connection())?.status).toBe('active');
     expect(await connectionCount()).toBe(1);
   });
@@ -203,6 +209,7 @@ describe('the connect journey in Chromium', () => {
     const replayed = await readPage(page);
     expect(replayed.heading).toContain('This sign-in was already completed');
     expect(replayed.text).toContain('What to do: Check your DM with the bot for the result.');
+    await expectAccessible(page, 'the sign-in-already-completed page');
 
     // Back to Okta and sign in again: a new code, but the state was used.
     await page.goBack();
@@ -252,6 +259,7 @@ describe('the connect journey in Chromium', () => {
     await screenshot(winner, 'two-tabs', '1-winner-at-okta');
     await screenshot(loser, 'two-tabs', '2-loser-already-used');
     expect((await readPage(loser)).heading).toContain('This link was already used');
+    await expectAccessible(loser, 'the link-used page of the tab that lost');
 
     const callback = await signInAtOkta(winner, h);
     await screenshot(winner, 'two-tabs', '3-winner-result');
@@ -277,6 +285,7 @@ describe('the connect journey in Chromium', () => {
       'Okta refused this client ID and secret: copy the secret again from the app’s General tab.',
     );
     expect(await field.inputValue()).toBe('');
+    await expectAccessible(page, 'the setup page with the secret refused');
     expect(sentToOkta()).toBe(0);
     expect(attempts()).toEqual([UNUSED]);
 
@@ -300,6 +309,7 @@ describe('the connect journey in Chromium', () => {
     const shown = await readPage(page);
     expect(shown.heading).toBe('Sign in to Okta for acme-prod');
     expect(shown.text).toContain('Some checks could not be made');
+    await expectAccessible(page, 'the continue page');
     await Promise.all([
       page.waitForURL((url) => url.origin === h.okta.origin),
       page.getByRole('link', { name: 'Continue to Okta' }).click(),
@@ -328,6 +338,7 @@ describe('the connect journey in Chromium', () => {
     expect(alert).toContain(
       'What to do: Allow cookies for this site (or leave private browsing), then open the link from your DM again.',
     );
+    await expectAccessible(page, 'the setup page saying cookies are blocked');
     expect(sentToOkta()).toBe(0);
     expect((await connection())?.status).toBe('pending');
     expect(attempts()).toEqual([UNUSED]);

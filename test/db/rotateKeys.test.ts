@@ -1,9 +1,17 @@
+import { createPublicKey, sign, verify } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../src/crypto.ts';
 import { type RotationProgress, rotateKeys, SEALED_COLUMNS } from '../../src/db/rotateKeys.ts';
 import { startTsx } from '../tsxProcess.ts';
-import { KEY_C, keyIdIn, openAll, sealedSnapshot, seedSealedValues } from './rotationFixtures.ts';
+import {
+  KEY_C,
+  keyIdIn,
+  openAll,
+  sealedSnapshot,
+  seedKeyPairConnection,
+  seedSealedValues,
+} from './rotationFixtures.ts';
 import {
   activeConnection,
   authorization,
@@ -67,7 +75,7 @@ describe.each(SQLITE_KINDS)('rotateKeys (%s)', (kind) => {
       .run(first!.access_token, second!.id);
     const withNewKeyOnly = createRepos(repos.handle, createKeyRing(KEY_B));
     await expect(
-      withNewKeyOnly.connections.readSecrets(second!.id, ['accessToken']),
+      await withNewKeyOnly.connections.readSecrets(second!.id, ['accessToken']),
     ).rejects.toThrow(expect.objectContaining({ code: 'seal_invalid' }));
   });
 
@@ -208,8 +216,37 @@ describe.each(SQLITE_KINDS)('rotateKeys (%s)', (kind) => {
     expect(sealedSnapshot(sqlite)).toEqual(before);
   });
 
+  it('re-seals a key-pair connection’s private keys, current and pending, which still sign after', async () => {
+    const handle = openSqliteTestDatabase(kind);
+    const repos = createRepos(handle, createKeyRing(KEY_A));
+    const plaintexts = await seedKeyPairConnection(repos);
+
+    expect(await rotateKeys(repos.handle, rotating())).toMatchObject({
+      ok: true,
+      tables: { connections: { resealed: 2, skipped: 0 } },
+    });
+
+    const { sqlite } = handle;
+    expect(keyIdsIn(sealedSnapshot(sqlite))).toEqual(new Set([ID_B]));
+    expect(openAll(sqlite, createKeyRing(KEY_B))).toEqual(plaintexts);
+    const [place = '', privateKey = ''] = [...plaintexts][0] ?? [];
+    const signature = sign(null, Buffer.from('still mine'), privateKey);
+    const id = place.split(':')[1] ?? '';
+    const connection = createRepos(repos.handle, createKeyRing(KEY_B)).connections;
+    const jwk = (await connection.findById('T_ACME', id))?.clientKey;
+    expect(
+      verify(
+        null,
+        Buffer.from('still mine'),
+        createPublicKey({ key: { ...jwk }, format: 'jwk' }),
+        signature,
+      ),
+    ).toBe(true);
+  });
+
   it('knows every sealed column the repositories write', async () => {
-    const { sqlite } = await sealedWithA();
+    const { repos, sqlite } = await sealedWithA();
+    await seedKeyPairConnection(repos);
     const sealedLooking = new Set<string>();
     const tables = sqlite
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { generateClientKey } from '../../src/clientCredential.ts';
 import { type KeyRing, randomToken } from '../../src/crypto.ts';
 import { SEALED_COLUMNS } from '../../src/db/rotateKeys.ts';
 import { openColumn } from '../../src/db/sealedColumns.ts';
@@ -49,6 +50,22 @@ export async function seedSealedValues(repos: Repos, connectionCount = 3): Promi
   }
   await repos.connections.createPending(newConnection({ nickname: 'Not yet authorized' }));
   return plaintexts;
+}
+
+/** A key-pair connection in the middle of a key rotation: its current and pending private key. */
+export async function seedKeyPairConnection(repos: Repos): Promise<Plaintexts> {
+  const current = generateClientKey();
+  const created = await repos.connections.createPending(
+    newConnection({ nickname: 'Key pair', clientKey: current }),
+  );
+  if (!created.ok) throw new Error('seeding the key-pair connection failed');
+  const { id } = created.connection;
+  const pending = generateClientKey();
+  await repos.connections.storePendingKey(id, pending);
+  return new Map([
+    [`connections.client_private_key:${id}`, current.privateKey],
+    [`connections.pending_private_key:${id}`, pending.privateKey],
+  ]);
 }
 
 /** Every stored sealed value, raw, by `table.column:rowId`. */

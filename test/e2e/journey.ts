@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import { expect } from 'vitest';
 import type { OktaPeer } from '../peers/okta/index.ts';
 import type { SlackPeer, SlackUser, StoredMessage, ViewLike } from '../peers/slack/index.ts';
@@ -26,6 +27,7 @@ export interface WizardAnswers {
   nickname?: string;
   domain?: string;
   clientId?: string;
+  clientAuth?: 'client_secret_basic' | 'private_key_jwt';
   scopeMode?: 'default' | 'custom';
   pick?: string[];
   typed?: string;
@@ -47,6 +49,7 @@ export async function toScopesStep(
     nickname: answers.nickname ?? 'acme-prod',
     domain: answers.domain ?? `https://${ORG}/`,
     client_id: answers.clientId ?? CLIENT_ID,
+    ...(answers.clientAuth ? { client_auth: answers.clientAuth } : {}),
   });
   expect(details.outcome).toMatchObject({ kind: 'pushed' });
   return user.currentView();
@@ -68,9 +71,12 @@ export async function authorizeInBrowser(
   h: { okta: OktaPeer },
   link: string,
   options: {
-    secret?: string;
+    /** null: a key-pair connection's page, which has no secret field. */
+    secret?: string | null;
     browser?: HttpBrowser;
     signIn?: { username: string; password: string } | { cancel: true };
+    /** Runs once the page has sent the browser on to Okta, before the sign-in there. */
+    afterPost?: () => void;
   } = {},
 ): Promise<{ setup: PageAnswer; posted: PageAnswer; callback: PageAnswer; browser: HttpBrowser }> {
   const browser = options.browser ?? new HttpBrowser();
@@ -78,12 +84,13 @@ export async function authorizeInBrowser(
   expect(setup.status).toBe(200);
   const posted = await browser.postForm(link, {
     csrf: csrfFrom(setup.body),
-    client_secret: options.secret ?? CLIENT_SECRET,
+    ...(options.secret === null ? {} : { client_secret: options.secret ?? CLIENT_SECRET }),
   });
   expect(
     posted.status,
     posted.body.match(/<h1[^>]*>([^<]*)/)?.[1] ?? posted.body.slice(0, 300),
   ).toBe(303);
+  options.afterPost?.();
   const back = await h.okta.signIn(
     posted.location ?? '',
     options.signIn ?? { username: 'ada@acme.example', password: ADMIN_PASSWORD },
@@ -104,4 +111,11 @@ export async function reachCallback(h: { okta: OktaPeer }, link: string) {
     password: ADMIN_PASSWORD,
   });
   return { browser, csrf, callbackUrl: back.href };
+}
+
+/** The public JWK a key-pair setup page shows, as the admin copies it into Okta. */
+export function publicJwkIn(body: string): JsonWebKey & { kid: string } {
+  const match = body.match(/<code id="public-jwk">([^<]+)<\/code>/);
+  if (!match?.[1]) throw new Error('no public key on the page');
+  return JSON.parse(match[1].replaceAll('&quot;', '"')) as JsonWebKey & { kid: string };
 }

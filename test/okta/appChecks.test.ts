@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateClientKey, keyCredential, secretCredential } from '../../src/clientCredential.ts';
 import { checkClientCredentials, checkRedirectUri } from '../../src/okta/appChecks.ts';
 import { OktaOrgs } from '../../src/okta/oktaOrgs.ts';
 import { probeOrg } from '../../src/okta/probeOrg.ts';
@@ -7,14 +8,24 @@ import { type OktaPeer, startOktaPeer } from '../peers/okta/index.ts';
 const DOMAIN = 'acme.okta.com';
 const REDIRECT_URI = 'http://127.0.0.1:9/oauth/okta/callback';
 const APP = { domain: DOMAIN, clientId: '0oaCheck', redirectUri: REDIRECT_URI };
-const RIGHT = { kind: 'secret', secret: 'check-secret-0123456789' } as const;
+const SECRET = 'check-secret-0123456789';
+const RIGHT = secretCredential(SECRET);
+const KEY = generateClientKey();
+const KEY_APP = { ...APP, clientId: '0oaKeys' };
 
 let okta: OktaPeer;
 let orgs: OktaOrgs;
 let observed: number[];
 beforeEach(async () => {
   okta = await startOktaPeer();
-  okta.addApp({ clientId: APP.clientId, clientSecret: RIGHT.secret, redirectUris: [REDIRECT_URI] });
+  okta.addApp({ clientId: APP.clientId, clientSecret: SECRET, redirectUris: [REDIRECT_URI] });
+  okta.addApp({
+    clientId: KEY_APP.clientId,
+    clientSecret: 'unused',
+    authMethod: 'private_key_jwt',
+    jwks: [{ ...KEY.publicJwk }],
+    redirectUris: [REDIRECT_URI],
+  });
   observed = [];
   orgs = new OktaOrgs({
     originOverrides: new Map([[DOMAIN, okta.origin]]),
@@ -29,10 +40,21 @@ afterEach(async () => {
 describe('checks of an Okta app before the sign-in', () => {
   it('tells accepted from refused credentials by the code Okta answers a made-up code with', async () => {
     expect(await checkClientCredentials(orgs, { ...APP, credential: RIGHT })).toBe('accepted');
-    expect(
-      await checkClientCredentials(orgs, { ...APP, credential: { kind: 'secret', secret: 'no' } }),
-    ).toBe('refused');
+    expect(await checkClientCredentials(orgs, { ...APP, credential: secretCredential('no') })).toBe(
+      'refused',
+    );
+    const key = keyCredential(KEY.privateKey, KEY.keyId);
+    expect(await checkClientCredentials(orgs, { ...APP, credential: key })).toBe('refused');
     expect(okta.authorizations()).toEqual([]);
+  });
+
+  it('accepts the key pair whose public key the app has, and refuses another key or a secret', async () => {
+    const check = (credential: Parameters<typeof checkClientCredentials>[1]['credential']) =>
+      checkClientCredentials(orgs, { ...KEY_APP, credential });
+    expect(await check(keyCredential(KEY.privateKey, KEY.keyId))).toBe('accepted');
+    const other = generateClientKey();
+    expect(await check(keyCredential(other.privateKey, other.keyId))).toBe('refused');
+    expect(await check(secretCredential('unused'))).toBe('refused');
   });
 
   it('tells a registered redirect URI from an unregistered one and from an unknown client', async () => {

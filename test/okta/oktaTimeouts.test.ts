@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { secretCredential } from '../../src/clientCredential.ts';
 import { isBotError } from '../../src/errors.ts';
 import { OktaOrgs } from '../../src/okta/oktaOrgs.ts';
 import { refreshTokens } from '../../src/okta/refreshTokens.ts';
@@ -38,7 +39,7 @@ describe('Okta not answering in time', () => {
     const error = await refreshTokens(orgs, {
       domain: 'acme.okta.com',
       clientId: '0oaT',
-      clientSecret: 'secret-0123456789',
+      credential: secretCredential('secret-0123456789'),
       refreshToken: tokens.refresh_token ?? '',
       now: Date.now,
     }).catch((caught: unknown) => caught);

@@ -139,6 +139,7 @@ describe('starting a connection', () => {
       nickname: 'acme-prod',
       domain: 'acme.okta.com',
       clientId: '0oa1client',
+      clientAuth: 'client_secret_basic' as const,
       notifyChannel: null,
       scopeMode: 'default' as const,
       scopes: ['okta.users.read'],

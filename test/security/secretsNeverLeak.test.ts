@@ -1,17 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createKeyRing } from '../../src/crypto.ts';
 import { openColumn } from '../../src/db/sealedColumns.ts';
 import { ADMIN, ADMIN_PASSWORD, ENCRYPTION_KEY, startHarness } from '../e2e/harness.ts';
 import { csrfFrom, HttpBrowser, type PageAnswer } from '../e2e/httpBrowser.ts';
-import { linkIn } from '../e2e/journey.ts';
+import { linkIn, publicJwkIn } from '../e2e/journey.ts';
 import { offsetClock } from '../e2e/seed.ts';
 import type { FillValues, SlackHttpResponse, StoredMessage } from '../peers/slack/index.ts';
 import { eventually } from '../waitUntil.ts';
 import { expectSlackCallsSafe, recordFetches } from './support.ts';
 
 const LEAK_CLIENT = '0oaLeakCheckApp';
+const LEAK_KEY_CLIENT = '0oaLeakKeyPairApp';
 const MINUTE = 60_000;
 
 /** Everything the test saw leave the bot, by where it was seen. */
@@ -60,7 +61,7 @@ const base64urlSha256 = (text: string) =>
   createHash('sha256').update(text).digest().toString('base64url');
 
 describe('secrets never leak', () => {
-  it('shows no client secret, token or PKCE verifier in logs, Slack calls, pages, answers or the database file, through the journey, failures, refreshes and a deletion', async () => {
+  it('shows no client secret, private key, token or PKCE verifier in logs, Slack calls, pages, answers or the database file, through the journey, failures, refreshes and a deletion', async () => {
     const fetches = recordFetches();
     const clock = offsetClock();
     const apiKey = `API-KEY-${randomBytes(24).toString('hex')}`;
@@ -77,7 +78,16 @@ describe('secrets never leak', () => {
         redirectUris: [`${h.publicUrl}/oauth/okta/callback`],
         grantedScopes: ['okta.users.read', 'okta.roles.read', 'okta.logs.read'],
       });
-      h.okta.updateUser(h.oktaUserId, { assignedTo: ['0oa1e2eClient', LEAK_CLIENT] });
+      h.okta.addApp({
+        clientId: LEAK_KEY_CLIENT,
+        clientSecret: 'unused',
+        authMethod: 'private_key_jwt',
+        redirectUris: [`${h.publicUrl}/oauth/okta/callback`],
+        grantedScopes: ['okta.users.read', 'okta.roles.read', 'okta.logs.read'],
+      });
+      h.okta.updateUser(h.oktaUserId, {
+        assignedTo: ['0oa1e2eClient', LEAK_CLIENT, LEAK_KEY_CLIENT],
+      });
       const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
       const seen = new Seen();
       const verifiers: string[] = [];
@@ -100,14 +110,21 @@ describe('secrets never leak', () => {
       }
 
       /** The create wizard, every answer kept, up to the DM with the setup link. */
-      async function createConnection(nickname: string): Promise<string> {
+      async function createConnection(nickname: string, keyPair = false): Promise<string> {
         const before = dms().length;
         const opened = h.slack.callCount('views.open');
         seen.answer(await h.admin.command('new'));
         await h.slack.waitForCalls('views.open', opened + 1);
         const steps: FillValues[] = [
           { prereqs: ['assigned', 'scopes_granted', 'super_admin'] },
-          { nickname, domain: 'acme.okta.com', client_id: LEAK_CLIENT },
+          keyPair
+            ? {
+                nickname,
+                domain: 'acme.okta.com',
+                client_id: LEAK_KEY_CLIENT,
+                client_auth: 'private_key_jwt',
+              }
+            : { nickname, domain: 'acme.okta.com', client_id: LEAK_CLIENT },
           { scope_mode: 'default' },
         ];
         for (const values of steps) {
@@ -129,6 +146,9 @@ describe('secrets never leak', () => {
       ): Promise<PageAnswer> {
         const browser = options.browser ?? new HttpBrowser();
         const setup = seen.page(await browser.get(link));
+        if (setup.body.includes('id="public-jwk"')) {
+          h.okta.updateApp(LEAK_KEY_CLIENT, { jwks: [publicJwkIn(setup.body)] });
+        }
         const posted = seen.page(
           await browser.postForm(link, { csrf: csrfFrom(setup.body), client_secret: typed }),
         );
@@ -180,6 +200,18 @@ describe('secrets never leak', () => {
       await modalCommand('reauth leak-main');
       const reauthLink = linkIn(await dmAbout(before, 'Reauthorize leak-main'));
       expect((await signIn(reauthLink, 'leak-main', '')).status).toBe(200);
+
+      // A key-pair connection: no secret typed, the private key made and kept by the bot.
+      before = dms().length;
+      const keyed = await signIn(await createConnection('leak-keys', true), 'leak-keys', '');
+      expect(keyed.status).toBe(200);
+      await dmAbout(before, 'leak-keys is connected');
+      const keyRow = h.database.sqlite
+        .prepare('SELECT id, client_private_key AS sealed FROM connections WHERE nickname = ?')
+        .get('leak-keys') as { id: string; sealed: string };
+      const privateKey =
+        openColumn(ring, 'connections', 'client_private_key', keyRow.id, keyRow.sealed) ?? '';
+      expect(privateKey).toContain('PRIVATE KEY');
 
       // The connection API: reading, a proxied Okta call, a token, and a refused key.
       const api = async (path: string, method = 'GET', key = apiKey) => {
@@ -248,10 +280,15 @@ describe('secrets never leak', () => {
       expect(tampered.status).toBe(502);
 
       // The sweep refreshes, then meets invalid_grant after an admin revokes the tokens.
-      clock.advance(55 * MINUTE);
-      expect(await h.bot.health.runNow()).toMatchObject({ refreshed: 3 });
+      // Time passes for Okta too: a key-pair connection's assertions carry the bot's time.
+      const later = () => {
+        clock.advance(55 * MINUTE);
+        h.okta.clock.advance(55 * MINUTE);
+      };
+      later();
+      expect(await h.bot.health.runNow()).toMatchObject({ refreshed: 4 });
       h.okta.revokeTokens({ clientId: LEAK_CLIENT });
-      clock.advance(55 * MINUTE);
+      later();
       expect(await h.bot.health.runNow()).toMatchObject({ needsReauth: 3 });
       await eventually(
         () => h.slack.messagesTo('CALERTS').length >= 1,
@@ -280,6 +317,15 @@ describe('secrets never leak', () => {
           value: Buffer.from(`${LEAK_CLIENT}:${secret}`).toString('base64'),
         },
         ...verifiers.map((value, i) => ({ what: `PKCE verifier #${i + 1}`, value })),
+        { what: 'private key (PEM)', value: privateKey },
+        {
+          what: 'private key (DER base64)',
+          value: privateKey.replace(/-----[A-Z ]+-----|\s/g, ''),
+        },
+        {
+          what: 'private key (JWK d)',
+          value: String(createPrivateKey(privateKey).export({ format: 'jwk' }).d),
+        },
       ];
       const tokenBodies = fetches.records.filter((r) => r.body !== undefined);
       expect(tokenBodies.length).toBeGreaterThanOrEqual(7);
@@ -295,7 +341,7 @@ describe('secrets never leak', () => {
         for (const value of family.refreshTokens) needles.push({ what: 'refresh_token', value });
       }
       expect(needles.filter((n) => n.what === 'id_token').length).toBeGreaterThanOrEqual(5);
-      expect(verifiers.length).toBe(6);
+      expect(verifiers.length).toBe(7);
 
       // The database as written so far (file and WAL), then checkpointed into the file.
       const files = (label: string) => {

@@ -22,6 +22,23 @@ function element(v: ReturnType<typeof view>, id: string) {
 }
 
 describe('detailsStepView', () => {
+  it('offers a key pair (recommended, and why) or a client secret, the secret preselected', () => {
+    const choice = element(view(), 'client_auth') as {
+      options: { value: string; text: { text: string } }[];
+      initial_option: { value: string };
+    };
+    expect(choice.options.map((o) => [o.value, o.text.text])).toEqual([
+      ['private_key_jwt', 'Public key / Private key (recommended)'],
+      ['client_secret_basic', 'Client secret'],
+    ]);
+    expect(choice.initial_option.value).toBe('client_secret_basic');
+    expect(JSON.stringify(blockById(view(), 'client_auth').hint)).toMatch(
+      /Okta recommends a key pair: no secret/,
+    );
+    const again = element(view({ initial: { clientAuth: 'private_key_jwt' } }), 'client_auth');
+    expect(again).toMatchObject({ initial_option: { value: 'private_key_jwt' } });
+  });
+
   it('is the connect_details modal with Next', () => {
     const v = view();
     expect(v.callback_id).toBe('connect_details');
@@ -31,12 +48,13 @@ describe('detailsStepView', () => {
     expect(checkLimits(v)).toEqual([]);
   });
 
-  it('asks another org for nickname, domain, client ID and alert channel', () => {
+  it('asks another org for nickname, domain, client ID, client authentication and alert channel', () => {
     const v = view();
     expect(v.blocks.map((b) => b.block_id).filter(Boolean)).toEqual([
       'nickname',
       'domain',
       'client_id',
+      'client_auth',
       'notify_channel',
     ]);
     expect(element(v, 'nickname')).toMatchObject({

@@ -14,6 +14,7 @@ describe('helpMessage', () => {
       '`/okta-connect reauth NAME`',
       '`/okta-connect scopes NAME`',
       '`/okta-connect delete NAME`',
+      '`/okta-connect rotate-keypair NAME`',
       '`/okta-connect help`',
     ]) {
       expect(text).toContain(command);

@@ -15,6 +15,12 @@ export function connectionJson(connection: Connection) {
     domain: connection.domain,
     org_kind: connection.orgKind,
     client_id: connection.clientId,
+    /** How the bot authenticates as the app; for a key pair, the public key's id (never the key). */
+    client_auth: {
+      method: connection.clientAuthMethod,
+      key_id: connection.clientKey?.kid ?? null,
+      pending_key_id: connection.pendingClientKey?.jwk.kid ?? null,
+    },
     status: connection.status,
     status_code: connection.statusCode,
     status_text: connection.statusText,

@@ -1,3 +1,4 @@
+import { COPY_SCRIPT } from './copyScript.ts';
 import { type HtmlValue, html, raw } from './html.ts';
 import { type FormTargets, pageHeaders, REFERRER_POLICY } from './pageHeaders.ts';
 import { PAGE_CSS } from './pageStyle.ts';
@@ -15,6 +16,8 @@ interface PageInput {
   title: string;
   main: HtmlValue;
   formTargets?: FormTargets;
+  /** Adds the copy-button script (and allows it in the CSP). */
+  copyButtons?: boolean;
 }
 
 const MARK_PATHS =
@@ -30,7 +33,13 @@ const BRAND = raw(
   `<svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">${MARK_PATHS}</svg>`,
 );
 
-export function renderPage({ status, title, main, formTargets = 'none' }: PageInput): PageResponse {
+export function renderPage({
+  status,
+  title,
+  main,
+  formTargets = 'none',
+  copyButtons = false,
+}: PageInput): PageResponse {
   const document = html`<!doctype html>
 <html lang="en">
 <head>
@@ -49,8 +58,13 @@ export function renderPage({ status, title, main, formTargets = 'none' }: PageIn
 ${main}
 </main>
 </div>
-</body>
+${
+  copyButtons
+    ? html`<script>${raw(COPY_SCRIPT)}</script>
+`
+    : ''
+}</body>
 </html>
 `;
-  return { status, html: document.toString(), headers: pageHeaders(formTargets) };
+  return { status, html: document.toString(), headers: pageHeaders(formTargets, copyButtons) };
 }

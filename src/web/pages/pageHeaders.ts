@@ -1,3 +1,4 @@
+import { COPY_SCRIPT_SOURCE } from './copyScript.ts';
 import { PAGE_CSS_SOURCE } from './pageStyle.ts';
 import { httpOrigin } from './urls.ts';
 
@@ -19,10 +20,14 @@ function formActionSources(targets: FormTargets): string {
  */
 export const REFERRER_POLICY = 'same-origin';
 
-/** The headers every HTML page carries: a CSP without inline scripts, no framing, no caching. */
-export function pageHeaders(targets: FormTargets): Record<string, string> {
+/**
+ * The headers every HTML page carries: a CSP that allows no script but, on pages with a
+ * copy button, that one by its hash; no framing, no caching.
+ */
+export function pageHeaders(targets: FormTargets, copyScript = false): Record<string, string> {
   const csp = [
     "default-src 'none'",
+    ...(copyScript ? [`script-src ${COPY_SCRIPT_SOURCE}`] : []),
     `style-src ${PAGE_CSS_SOURCE}`,
     'img-src data:',
     `form-action ${formActionSources(targets)}`,

@@ -115,6 +115,10 @@ button, .button {
   border: 2px solid transparent; border-radius: 6px;
 }
 button:hover, .button:hover { background: var(--accent-hover); }
+button.secondary { color: var(--accent); background: var(--surface); border-color: var(--accent); }
+button.secondary:hover { background: var(--code-bg); }
+[hidden] { display: none !important; }
+.copy-row { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1rem; margin: 0 0 1rem; }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 @media (max-width: 30rem) {
   h1 { font-size: 1.35rem; }

@@ -1,3 +1,5 @@
+import type { JsonWebKey } from 'node:crypto';
+
 /** The peer's data: what tests configure (inputs) and what the peer keeps (records). */
 
 export type GrantType = 'authorization_code' | 'refresh_token';
@@ -25,9 +27,17 @@ export interface RefreshTokenPolicy {
   leewaySeconds?: number;
 }
 
+/** The app's Client Credentials → Client authentication setting. */
+export type ClientAuthMethod = 'client_secret_basic' | 'private_key_jwt';
+
 export interface AppInput {
   clientId: string;
+  /** Ignored when the app authenticates with keys: Okta then keeps no secret. */
   clientSecret: string;
+  /** Default: `client_secret_basic` ("Client secret"); `private_key_jwt` is "Public key / Private key". */
+  authMethod?: ClientAuthMethod;
+  /** The public keys added with "Add key", as JWKs; used with `private_key_jwt`. */
+  jwks?: readonly JsonWebKey[];
   /** The app's "Sign-in redirect URIs"; compared exactly, like Okta does. */
   redirectUris: readonly string[];
   /** Default: both. */
@@ -63,6 +73,8 @@ export type UserPatch = Partial<Omit<UserInput, 'id'>>;
 export interface App {
   clientId: string;
   clientSecret: string;
+  authMethod: ClientAuthMethod;
+  jwks: readonly JsonWebKey[];
   redirectUris: readonly string[];
   grantTypes: readonly GrantType[];
   grantedScopes: ReadonlySet<string>;

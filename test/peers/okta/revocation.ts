@@ -11,7 +11,7 @@ const MISSING_TOKEN = "The 'token' parameter is required.";
 /** Answers 200 even for unknown tokens (RFC 7009 §2.2); a refresh token takes its whole family with it. */
 export async function handleRevoke(core: PeerCore, { req, res }: Exchange): Promise<void> {
   const form = await readForm(req);
-  const client = authenticateClient(core.state, req.headers.authorization, form);
+  const client = authenticateClient(core, req.headers.authorization, form, '/oauth2/v1/revoke');
   if (!client.ok) return sendOAuthError(res, client.status, client.error, client.description);
   const token = form.get('token');
   if (token === null) return sendOAuthError(res, 400, 'invalid_request', MISSING_TOKEN);
@@ -26,7 +26,7 @@ export async function handleRevoke(core: PeerCore, { req, res }: Exchange): Prom
 
 export async function handleIntrospect(core: PeerCore, { req, res }: Exchange): Promise<void> {
   const form = await readForm(req);
-  const client = authenticateClient(core.state, req.headers.authorization, form);
+  const client = authenticateClient(core, req.headers.authorization, form, '/oauth2/v1/introspect');
   if (!client.ok) return sendOAuthError(res, client.status, client.error, client.description);
   const token = form.get('token');
   if (token === null) return sendOAuthError(res, 400, 'invalid_request', MISSING_TOKEN);

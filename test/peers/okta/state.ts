@@ -28,6 +28,8 @@ export class PeerState {
   readonly users = new Map<string, User>();
   readonly usersByLogin = new Map<string, User>();
   readonly codes = new Map<string, CodeGrant>();
+  /** `client_id:jti` of accepted client assertions → their `exp` (epoch seconds): each is good once. */
+  readonly usedAssertionIds = new Map<string, number>();
   readonly transactions = new Map<string, SignInTransactionRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
@@ -194,6 +196,8 @@ export class PeerState {
     return {
       clientId: input.clientId,
       clientSecret: input.clientSecret,
+      authMethod: input.authMethod ?? 'client_secret_basic',
+      jwks: [...(input.jwks ?? [])],
       redirectUris: [...input.redirectUris],
       grantTypes: [...(input.grantTypes ?? ['authorization_code', 'refresh_token'])],
       grantedScopes: new Set(input.grantedScopes ?? []),
@@ -209,6 +213,8 @@ export class PeerState {
     return {
       clientId: app.clientId,
       clientSecret: app.clientSecret,
+      authMethod: app.authMethod,
+      jwks: app.jwks,
       redirectUris: app.redirectUris,
       grantTypes: app.grantTypes,
       grantedScopes: [...app.grantedScopes],

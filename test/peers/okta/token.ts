@@ -31,7 +31,7 @@ const PKCE_FAILED = 'PKCE verification failed.';
 
 export async function handleToken(core: PeerCore, { req, res }: Exchange): Promise<void> {
   const form = await readForm(req);
-  const client = authenticateClient(core.state, req.headers.authorization, form);
+  const client = authenticateClient(core, req.headers.authorization, form, '/oauth2/v1/token');
   if (!client.ok) return sendOAuthError(res, client.status, client.error, client.description);
   const { app } = client;
   const grantType = form.get('grant_type');

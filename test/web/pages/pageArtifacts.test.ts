@@ -28,7 +28,7 @@ const PAGES: Record<string, () => PageResponse> = {
     renderSetupPage(setupInput({ error: failureMessage('secret_malformed') })),
   'setup-secret-refused': () =>
     renderSetupPage(
-      setupInput({ error: failureMessage('secret_refused'), secretError: secretRefusedText }),
+      setupInput({ error: failureMessage('secret_refused'), credentialError: secretRefusedText }),
     ),
   'setup-checks-unchecked': () =>
     renderContinuePage({

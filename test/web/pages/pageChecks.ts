@@ -5,12 +5,12 @@ import { allElements, attribute, byTag, type HtmlElement, parseHtml, textOf } fr
 
 /** Every element and attribute the pages are meant to write; an injection adds others. */
 const ELEMENTS = new Set(
-  'html head meta title link style body div section header svg circle span main h1 h2 p ul ol li code pre bdi dl dt dd time form input label button a strong'.split(
+  'html head meta title link style script body div section header svg circle span main h1 h2 p ul ol li code pre bdi dl dt dd time form input label button a strong'.split(
     ' ',
   ),
 );
 const ATTRIBUTES = new Set(
-  'lang charset name content rel href class viewBox width height aria-hidden focusable cx cy r fill stroke stroke-width role datetime method action type value id for autocomplete spellcheck autocapitalize maxlength required aria-describedby aria-invalid'.split(
+  'lang charset name content rel href class viewBox width height aria-hidden focusable cx cy r fill stroke stroke-width role datetime method action type value id for autocomplete spellcheck autocapitalize maxlength required aria-describedby hidden data-copy data-status data-done data-fallback aria-invalid'.split(
     ' ',
   ),
 );
@@ -30,6 +30,8 @@ export interface SafePageExpectations {
   formAction: readonly string[];
   /** Absolute URLs the page may link to (a Slack link, a retry URL). */
   links?: readonly string[];
+  /** The page carries the copy-button script, allowed by its hash and nothing else. */
+  copyScript?: boolean;
 }
 
 /**
@@ -45,9 +47,14 @@ export function expectSafePage(page: PageResponse, expected: SafePageExpectation
     'Referrer-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff',
   });
-  expect(page.html.toLowerCase()).not.toContain('<script');
-
   const document = parseHtml(page.html);
+  const scripts = byTag(document, 'script');
+  expect(scripts).toHaveLength(expected.copyScript ? 1 : 0);
+  expect(page.html.toLowerCase().split('<script').length).toBe(scripts.length + 1);
+  const scriptSources = scripts.map(
+    (script) => `'sha256-${createHash('sha256').update(textOf(script), 'utf8').digest('base64')}'`,
+  );
+  for (const script of scripts) expect(script.attributes).toEqual([]);
   const styles = byTag(document, 'style');
   expect(styles).toHaveLength(1);
   const css = textOf(styles[0]!);
@@ -57,6 +64,7 @@ export function expectSafePage(page: PageResponse, expected: SafePageExpectation
   expect(csp).not.toMatch(/unsafe-|nonce-|\*/);
   expect(Object.fromEntries(cspDirectives(page))).toEqual({
     'default-src': ["'none'"],
+    ...(expected.copyScript ? { 'script-src': scriptSources } : {}),
     'style-src': [`'sha256-${hash}'`],
     'img-src': ['data:'],
     'form-action': expected.formAction,

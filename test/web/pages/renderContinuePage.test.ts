@@ -25,6 +25,11 @@ describe('renderContinuePage', () => {
     expect(attribute(byId(document, 'continue'), 'href')).toBe(new URL(AUTHORIZE).href);
   });
 
+  it('names the bot’s key, not a secret, for a key-pair connection', () => {
+    const notice = checksUncheckedMessage('acme.okta.com', ['credentials'], 'private_key_jwt');
+    expect(notice.text).toContain('could not check the client ID and the bot’s key before');
+  });
+
   it('refuses a target that is not an http(s) URL', () => {
     expect(() =>
       renderContinuePage({

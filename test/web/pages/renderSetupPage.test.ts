@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureMessage } from '../../../src/views/messages.ts';
+import { failureMessage, keyNotAcceptedText } from '../../../src/views/messages.ts';
 import { renderSetupPage } from '../../../src/web/pages/renderSetupPage.ts';
 import { HOSTILE_VALUES } from './hostileValues.ts';
 import { expectSafePage, shownAs } from './pageChecks.ts';
@@ -10,8 +10,14 @@ const FORM_ACTION = ["'self'", OKTA_ORIGIN];
 
 function render(overrides: Parameters<typeof setupInput>[0] = {}) {
   const page = renderSetupPage(setupInput(overrides));
-  return { page, document: expectSafePage(page, { formAction: FORM_ACTION }) };
+  const copyScript = overrides.clientKey !== undefined;
+  return { page, document: expectSafePage(page, { formAction: FORM_ACTION, copyScript }) };
 }
+
+const KEY = {
+  jwk: '{"kty":"EC","crv":"P-256","x":"x1","y":"y1","kid":"kid-1","alg":"ES256","use":"sig"}',
+  keyId: 'kid-1',
+};
 
 function one(document: HtmlElement, tag: string): HtmlElement {
   const found = byTag(document, tag);
@@ -24,6 +30,45 @@ function secretInput(document: HtmlElement): HtmlElement {
 }
 
 describe('renderSetupPage', () => {
+  it('for a key pair: the public JWK as text with Okta’s steps, a copy button hidden until the script shows it, and no secret field', () => {
+    const { page, document } = render({ clientKey: KEY });
+    expect(textOf(byId(document, 'public-jwk'))).toBe(KEY.jwk);
+    const text = textOf(document);
+    expect(text).toContain('Set Client authentication to Public key / Private key');
+    expect(text).toContain('Add key');
+    expect(text).toContain('key ID kid-1');
+    expect(byTag(document, 'input').map((input) => attribute(input, 'name'))).toEqual(['csrf']);
+    const copy = byTag(document, 'button').find((b) => attribute(b, 'data-copy') === 'public-jwk');
+    expect(copy && attribute(copy, 'type')).toBe('button');
+    expect(copy?.attributes.map(([name]) => name)).toContain('hidden');
+    expect(attribute(byId(document, 'copy-status'), 'role')).toBe('status');
+    expect(page.html).toContain('navigator.clipboard.writeText');
+  });
+
+  it('for a key pair Okta does not accept yet: says so under the key, tied to it, and still shows the key', () => {
+    const { page, document } = render({
+      clientKey: KEY,
+      error: failureMessage('key_not_accepted'),
+      credentialError: keyNotAcceptedText,
+    });
+    expect(textOf(document)).toContain('Okta does not accept the bot’s key yet');
+    expect(textOf(byId(document, 'public-jwk-error'))).toBe(keyNotAcceptedText);
+    expect(keyNotAcceptedText).toContain('add the public key above');
+    expect(page.html.indexOf('id="public-jwk-error"')).toBeGreaterThan(
+      page.html.indexOf('id="public-jwk"'),
+    );
+    expect(attribute(byTag(document, 'pre')[1]!, 'aria-describedby')).toBe(
+      'public-jwk-help public-jwk-error',
+    );
+    expect(byTag(document, 'input').map((input) => attribute(input, 'name'))).toEqual(['csrf']);
+  });
+
+  it('for a key-pair reauthorization: says the connection keeps its key', () => {
+    const { document } = render({ purpose: 'reauthorize', clientKey: KEY });
+    expect(textOf(document)).toContain('It keeps its key pair.');
+    expect(textOf(document)).toContain('Check the public key in Okta');
+  });
+
   it('shows the org, client ID, expiry and redirect URI to check, with status 200', () => {
     const { page, document } = render();
     expect(page.status).toBe(200);
@@ -58,7 +103,7 @@ describe('renderSetupPage', () => {
   it('shows a secret Okta refused as an error at the field, tied to the input', () => {
     const { document } = render({
       error: failureMessage('secret_refused'),
-      secretError: 'Okta refused this client ID and secret.',
+      credentialError: 'Okta refused this client ID and secret.',
     });
     const input = secretInput(document);
     expect(attribute(input, 'aria-invalid')).toBe('true');

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { loadStoreConfig } from '../src/config.ts';
-import { createKeyRing } from '../src/crypto.ts';
-import { redactDatabaseUrl } from '../src/db/openPostgres.ts';
-import { openStore } from '../src/db/openStore.ts';
-import { type RotationResult, rotateKeys } from '../src/db/rotateKeys.ts';
+import { loadStoreConfig } from './config.ts';
+import { createKeyRing } from './crypto.ts';
+import { redactDatabaseUrl } from './db/openPostgres.ts';
+import { openStore } from './db/openStore.ts';
+import { type RotationResult, rotateKeys } from './db/rotateKeys.ts';
 
 /**
  * `npm run rotate-key`: re-seals every stored secret with ENCRYPTION_KEY, opening older
