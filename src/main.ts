@@ -26,10 +26,11 @@ let database: Store;
 try {
   database = await openStore(config, logger);
 } catch (error) {
-  // The store's own errors name DATABASE_URL or DATABASE_PATH and never carry a password.
-  const reason = isBotError(error) ? error.message : (error as Error).message;
+  // The store's own errors name DATABASE_URL and what went wrong, never the password; an
+  // unexpected error keeps its stack for the bug report.
+  if (!isBotError(error)) throw error;
   process.stderr.write(
-    `okta-connect cannot start: the database could not be opened.\n  - ${reason}\n`,
+    `okta-connect cannot start: the database could not be opened.\n  - ${error.message}\n`,
   );
   process.exit(1);
 }

@@ -165,7 +165,7 @@ describe('npm start with a configuration', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ok',
-      database: { ok: true, journalMode: 'wal', migrations: MIGRATIONS },
+      database: { ok: true, dialect: 'sqlite', journalMode: 'wal', migrations: MIGRATIONS },
     });
   });
 

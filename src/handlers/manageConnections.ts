@@ -88,7 +88,7 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
     const allowed = await guard(deps, click, 'list page');
     if (!allowed.ok) return;
     const page = Number.parseInt(click.data.actions[0]?.value ?? '1', 10);
-    await respond({ replace_original: true, ...listPage(deps, click.teamId, page) });
+    await respond({ replace_original: true, ...(await listPage(deps, click.teamId, page)) });
   });
 
   for (const [callbackId, editing] of [

@@ -77,7 +77,7 @@ describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
       sql`UPDATE connections SET access_token = ${copied} WHERE id = ${target.connection.id}`,
     );
     await expect(
-      await repos.connections.readSecrets(target.connection.id, ['accessToken']),
+      repos.connections.readSecrets(target.connection.id, ['accessToken']),
     ).rejects.toThrow(expect.objectContaining({ code: 'seal_invalid' }));
   });
 
@@ -90,7 +90,7 @@ describe.each(DATABASE_KINDS)('connection secrets (%s)', (kind) => {
     expect(secrets?.refreshToken).toBe(REFRESH_TOKEN);
 
     const withoutOldKey = createRepos(handle, createKeyRing(KEY_B));
-    await expect(await withoutOldKey.connections.readSecrets(id, ['clientSecret'])).rejects.toThrow(
+    await expect(withoutOldKey.connections.readSecrets(id, ['clientSecret'])).rejects.toThrow(
       expect.objectContaining({ code: 'key_unknown' }),
     );
   });

@@ -201,6 +201,6 @@ describe.each(DATABASE_KINDS)('connections repository (%s)', (kind) => {
     await repos.handle.run(
       sql`UPDATE connections SET granted_scopes = '{not json' WHERE id = ${id}`,
     );
-    await expect(await repos.connections.findById('T_ACME', id)).rejects.toThrow(/grantedScopes/);
+    await expect(repos.connections.findById('T_ACME', id)).rejects.toThrow(/grantedScopes/);
   });
 });

@@ -75,7 +75,7 @@ describe.each(SQLITE_KINDS)('rotateKeys (%s)', (kind) => {
       .run(first!.access_token, second!.id);
     const withNewKeyOnly = createRepos(repos.handle, createKeyRing(KEY_B));
     await expect(
-      await withNewKeyOnly.connections.readSecrets(second!.id, ['accessToken']),
+      withNewKeyOnly.connections.readSecrets(second!.id, ['accessToken']),
     ).rejects.toThrow(expect.objectContaining({ code: 'seal_invalid' }));
   });
 

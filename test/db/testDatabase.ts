@@ -89,26 +89,32 @@ const PG_TABLES = Object.values(pgSchema)
   .map((table) => `"${getTableName(table as PgTable)}"`);
 
 let ownDatabase: Promise<string> | undefined;
+const createdDatabases: string[] = [];
 
 /** A database of this test file's own, created once and dropped after the file. */
 function ownPostgresDatabase(): Promise<string> {
-  ownDatabase ??= (async () => {
-    const name = `okta_connect_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    const url = new URL(postgresUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  })();
+  ownDatabase ??= emptyPostgresDatabase();
   return ownDatabase;
 }
 
+/** A new, empty database (no migrations), dropped after the test file: its URL. */
+export async function emptyPostgresDatabase(): Promise<string> {
+  const name = `okta_connect_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  createdDatabases.push(name);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 afterAll(async () => {
-  if (!ownDatabase) return;
-  const name = new URL(await ownDatabase).pathname.slice(1);
-  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  for (const name of createdDatabases.splice(0)) {
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
 });
 
-async function adminQuery(text: string): Promise<void> {
+/** A statement as the test server's admin (outside any test database). */
+export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
   try {

@@ -244,7 +244,7 @@ describe('connection API: token endpoint', () => {
     expect(answer.headers.get('cache-control')).toBe('no-store');
     const body = await jsonOf<TokenAnswer>(answer);
     expect(body).toMatchObject({
-      access_token: storedAccessToken(h, connection),
+      access_token: await storedAccessToken(h, connection),
       token_type: 'Bearer',
       scope: expect.stringContaining('okta.users.read'),
     });
@@ -264,7 +264,7 @@ describe('connection API: token endpoint', () => {
     expect(answer.status).toBe(200);
     const body = await jsonOf<TokenAnswer>(answer);
     expect(body.access_token).not.toBe(before);
-    expect(body.access_token).toBe(storedAccessToken(h, connection));
+    expect(body.access_token).toBe(await storedAccessToken(h, connection));
     expect(body.expires_in).toBeGreaterThan(3500);
     expect(h.okta.countRequests('/oauth2/v1/token', 200)).toBe(refreshesBefore + 1);
   });

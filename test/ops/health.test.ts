@@ -47,7 +47,12 @@ describe('health, readiness and metrics of a running bot', () => {
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({
       status: 'ready',
-      database: { ok: true, journalMode: 'wal', migrations: expect.any(Number) },
+      database: {
+        ok: true,
+        dialect: 'sqlite',
+        journalMode: 'wal',
+        migrations: expect.any(Number),
+      },
       scheduler: true,
     });
   });

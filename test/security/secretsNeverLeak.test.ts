@@ -166,7 +166,7 @@ describe('secrets never leak', () => {
           .prepare(
             'SELECT id, pkce_verifier AS sealed FROM auth_requests WHERE connection_id = ? AND link_used_at IS NOT NULL AND consumed_at IS NULL',
           )
-          .get(connectionId(nickname)) as { id: string; sealed: string };
+          .get(await connectionId(nickname)) as { id: string; sealed: string };
         const verifier = openColumn(ring, 'auth_requests', 'pkce_verifier', row.id, row.sealed);
         const challenge = new URL(authorizeUrl).searchParams.get('code_challenge');
         expect(verifier && base64urlSha256(verifier)).toBe(challenge);
