@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { CustomRoute } from '@slack/bolt';
 import { match } from 'path-to-regexp';
 import type { Logger } from '../logger.ts';
+import { html } from './pages/html.ts';
+import { renderPage } from './pages/page.ts';
 import type { Metrics } from '../metrics.ts';
 import { requestContext } from '../requestContext.ts';
 import { sendPage } from './http.ts';
@@ -43,6 +45,17 @@ function matchPath(route: CompiledRoute, pathname: string) {
     if (error instanceof URIError) return 'malformed' as const;
     throw error;
   }
+}
+
+/** What a route that failed answers: most often the database cannot be reached. */
+function unavailablePage() {
+  return renderPage({
+    status: 503,
+    title: 'Try again in a minute',
+    main: html`<h1>The bot cannot answer right now</h1>
+<p>Its database did not answer. Nothing was changed; try again in a minute.</p>
+<p>If it keeps happening, tell whoever runs okta-connect: its <code>/readyz</code> says why.</p>`,
+  });
 }
 
 /** A request target the bot cannot read: the not-found page, as a 400. */
@@ -102,13 +115,19 @@ export function createWebServer(options: {
     requestContext.run({ reqId }, () => {
       // An exception here would escape the server's 'request' event and end the process:
       // one odd request line must not take the bot down for everyone.
+      const failed = (error: unknown) => {
+        options.logger.error({ err: error, route }, 'route failed');
+        if (!res.headersSent) sendPage(res, unavailablePage());
+        else res.destroy();
+      };
       try {
+        // An asynchronous route that fails (the database down, say) is answered the same
+        // way, instead of becoming an unhandled rejection that would end the process.
         dispatch(req, res, url, (matched) => {
           route = matched;
-        });
+        })?.catch(failed);
       } catch (error) {
-        options.logger.error({ err: error, route }, 'route failed');
-        if (!res.headersSent) res.writeHead(500).end();
+        failed(error);
       }
     });
   };
@@ -133,8 +152,11 @@ export function createWebServer(options: {
         continue;
       matched(candidate.path);
       Object.assign(req, { params: found.params });
-      candidate.handler(req as Parameters<CustomRoute['handler']>[0], res);
-      return;
+      const answered: unknown = candidate.handler(
+        req as Parameters<CustomRoute['handler']>[0],
+        res,
+      );
+      return answered instanceof Promise ? answered : undefined;
     }
     sendPage(res, renderNotFoundPage());
   };

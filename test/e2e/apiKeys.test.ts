@@ -169,7 +169,7 @@ describe('managed API keys, end to end through Slack and HTTP', () => {
       connections: [renamed.id],
       actions: ['read'],
     });
-    h.database.sqlite
+    h.sqlite()
       .prepare(
         "UPDATE connections SET nickname = 'renamed-org', nickname_key = 'renamed-org' WHERE id = ?",
       )
@@ -221,7 +221,7 @@ describe('managed API keys, end to end through Slack and HTTP', () => {
     expect((await call(key, '')).status).toBe(200);
     const later = await (await fetch(link)).text();
     const slack = JSON.stringify(h.slack.calls()) + JSON.stringify(h.slack.responseUrlPosts());
-    h.database.sqlite.pragma('wal_checkpoint(PASSIVE)');
+    h.sqlite().pragma('wal_checkpoint(PASSIVE)');
     const files = ['', '-wal']
       .map((suffix) => {
         try {

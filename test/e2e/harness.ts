@@ -3,9 +3,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type Database from 'better-sqlite3';
 import { type Bot, createBot } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
+import { openPostgres } from '../../src/db/openPostgres.ts';
+import type { Store } from '../../src/db/store.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type OktaPeer, startOktaPeer } from '../peers/okta/index.ts';
 import type { RoleType } from '../peers/okta/model.ts';
@@ -37,7 +40,10 @@ export interface Harness {
   okta: OktaPeer;
   slack: SlackPeer;
   bot: Bot;
-  database: DatabaseHandle;
+  /** The bot's store: SQLite by default, PostgreSQL with `databaseUrl`. */
+  database: Store;
+  /** The SQLite connection, for raw looks at rows; throws on a PostgreSQL harness. */
+  sqlite(): Database.Database;
   databasePath: string;
   publicUrl: string;
   requestUrl: string;
@@ -63,6 +69,8 @@ export interface HarnessOptions {
   moreOrigins?: Record<string, string>;
   /** The Okta app's refresh token policy (default: Okta's STATIC for web apps). */
   refreshToken?: { rotation: 'STATIC' | 'ROTATE'; leewaySeconds?: number };
+  /** Run on this PostgreSQL database (e.g. `emptyPostgresDatabase()`) instead of a SQLite file. */
+  databaseUrl?: string;
 }
 
 /** The bot as it runs, over real HTTP, between the Okta peer and the Slack stand-in. */
@@ -122,7 +130,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       done();
     },
   });
-  const database = openDatabase(databasePath);
+  const database: Store = options.databaseUrl
+    ? await openPostgres(options.databaseUrl)
+    : openDatabase(databasePath);
   const bot = createBot(result.config, {
     logger: createLogger('debug', sink),
     database,
@@ -145,6 +155,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack,
     bot,
     database,
+    sqlite() {
+      if (!('sqlite' in database)) throw new Error('this harness runs on PostgreSQL');
+      return (database as DatabaseHandle).sqlite;
+    },
     databasePath,
     publicUrl,
     requestUrl,

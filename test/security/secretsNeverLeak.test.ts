@@ -162,7 +162,7 @@ describe('secrets never leak', () => {
         expect(onward).toBeDefined();
         options.afterPost?.();
         const authorizeUrl = (onward ?? '').replaceAll('&amp;', '&');
-        const row = h.database.sqlite
+        const row = h.sqlite()
           .prepare(
             'SELECT id, pkce_verifier AS sealed FROM auth_requests WHERE connection_id = ? AND link_used_at IS NOT NULL AND consumed_at IS NULL',
           )
@@ -206,7 +206,7 @@ describe('secrets never leak', () => {
       const keyed = await signIn(await createConnection('leak-keys', true), 'leak-keys', '');
       expect(keyed.status).toBe(200);
       await dmAbout(before, 'leak-keys is connected');
-      const keyRow = h.database.sqlite
+      const keyRow = h.sqlite()
         .prepare('SELECT id, client_private_key AS sealed FROM connections WHERE nickname = ?')
         .get('leak-keys') as { id: string; sealed: string };
       const privateKey =
@@ -352,7 +352,7 @@ describe('secrets never leak', () => {
         ];
       };
       const beforeCheckpoint = files('before checkpoint');
-      h.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      h.sqlite().pragma('wal_checkpoint(TRUNCATE)');
       const haystacks: { where: string; text: string | Buffer }[] = [
         { where: 'logs', text: h.logs.join('\n') },
         { where: 'Slack calls', text: JSON.stringify(h.slack.calls()) },
