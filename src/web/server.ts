@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { CustomRoute } from '@slack/bolt';
 import { match } from 'path-to-regexp';
 import type { Logger } from '../logger.ts';
-import { html } from './pages/html.ts';
-import { renderPage } from './pages/page.ts';
 import type { Metrics } from '../metrics.ts';
 import { requestContext } from '../requestContext.ts';
 import { sendPage } from './http.ts';
+import { html } from './pages/html.ts';
+import { renderPage } from './pages/page.ts';
 import { renderNotFoundPage } from './pages/renderNotFoundPage.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;

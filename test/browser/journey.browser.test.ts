@@ -70,7 +70,8 @@ describe('the connect journey in Chromium', () => {
   const dmCount = () => h.slack.messagesTo(h.slack.dmChannelFor(ADMIN)).length;
   /** The auth requests as stored: how each attempt ended, and whether its PKCE verifier is gone. */
   const attempts = () =>
-    h.sqlite()
+    h
+      .sqlite()
       .prepare(
         `SELECT outcome, link_used_at IS NOT NULL AS linkUsed, consumed_at IS NOT NULL AS consumed,
                 pkce_verifier IS NULL AS verifierWiped FROM auth_requests`,

@@ -452,7 +452,8 @@ describe('connection API: audit', () => {
     await call('/api/connections/nobody');
     await call('/api/connections', { key: 'wrong' });
 
-    const rows = h.sqlite()
+    const rows = h
+      .sqlite()
       .prepare("SELECT * FROM audit_events WHERE actor LIKE 'api:%' ORDER BY id")
       .all() as {
       team_id: string;

@@ -47,7 +47,8 @@ export async function connectionNamed(h: Harness, nickname: string): Promise<Con
 
 /** The row as stored, deleted or not: status and whether each sealed column holds a value. */
 export function storedRow(h: Harness, id: string) {
-  const row = h.sqlite()
+  const row = h
+    .sqlite()
     .prepare(
       'SELECT status, status_code, client_secret, access_token, refresh_token FROM connections WHERE id = ?',
     )

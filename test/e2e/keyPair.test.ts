@@ -60,7 +60,8 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
         hasRefreshToken: true,
         clientAuthMethod: 'private_key_jwt',
       });
-      const row = h.sqlite()
+      const row = h
+        .sqlite()
         .prepare('SELECT client_secret, client_private_key FROM connections WHERE id = ?')
         .get(active.id) as { client_secret: string | null; client_private_key: string };
       expect(row.client_secret).toBeNull();
@@ -107,7 +108,8 @@ describe('a connection that authenticates with a key pair (private_key_jwt)', ()
         connectionId: active.id,
       });
       expect(deleted).toMatchObject({ ok: true, revoked: 2 });
-      const wiped = h.sqlite()
+      const wiped = h
+        .sqlite()
         .prepare('SELECT client_private_key, pending_private_key FROM connections WHERE id = ?')
         .get(active.id);
       expect(wiped).toEqual({ client_private_key: null, pending_private_key: null });

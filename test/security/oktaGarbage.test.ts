@@ -13,7 +13,8 @@ const headingOf = (page: PageAnswer) =>
 
 /** The row as stored: status, reason, and whether each sealed column holds anything. */
 function storedRow(h: Harness, id: string) {
-  return h.sqlite()
+  return h
+    .sqlite()
     .prepare(
       'SELECT status, status_code AS statusCode, client_secret IS NOT NULL AS clientSecret, access_token IS NOT NULL AS accessToken, refresh_token IS NOT NULL AS refreshToken FROM connections WHERE id = ?',
     )

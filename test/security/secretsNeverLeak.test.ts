@@ -162,7 +162,8 @@ describe('secrets never leak', () => {
         expect(onward).toBeDefined();
         options.afterPost?.();
         const authorizeUrl = (onward ?? '').replaceAll('&amp;', '&');
-        const row = h.sqlite()
+        const row = h
+          .sqlite()
           .prepare(
             'SELECT id, pkce_verifier AS sealed FROM auth_requests WHERE connection_id = ? AND link_used_at IS NOT NULL AND consumed_at IS NULL',
           )
@@ -206,7 +207,8 @@ describe('secrets never leak', () => {
       const keyed = await signIn(await createConnection('leak-keys', true), 'leak-keys', '');
       expect(keyed.status).toBe(200);
       await dmAbout(before, 'leak-keys is connected');
-      const keyRow = h.sqlite()
+      const keyRow = h
+        .sqlite()
         .prepare('SELECT id, client_private_key AS sealed FROM connections WHERE nickname = ?')
         .get('leak-keys') as { id: string; sealed: string };
       const privateKey =
