@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/db/connectionsRepo.ts';
+import { describePostgres, emptyPostgresDatabase } from '../db/testDatabase.ts';
 import { eventually } from '../waitUntil.ts';
 import {
   type ApiServer,
@@ -52,9 +53,14 @@ afterEach(async () => {
 });
 
 /** The bot with an active `acme-prod`, and the API beside it with three keys. */
-async function world(options: { grantedScopes?: string[] } = {}): Promise<World> {
+async function world(
+  options: { grantedScopes?: string[]; databaseUrl?: string } = {},
+): Promise<World> {
   const clock = movableClock();
-  const h = await startHarness({ now: clock.now });
+  const h = await startHarness({
+    now: clock.now,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
   if (options.grantedScopes) h.okta.updateApp(CLIENT_ID, { grantedScopes: options.grantedScopes });
   const connection = await connectActive(h, { nickname: 'acme-prod' });
   const teamId = h.slack.identity.teamId;
@@ -480,5 +486,38 @@ describe('connection API: audit', () => {
     for (const secret of [KEY, TEAM_KEY, sha256Hex(KEY), token.access_token]) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+describePostgres('connection API on PostgreSQL', () => {
+  it('lists, refreshes before handing out a token, proxies a call and audits it', async () => {
+    const { h, call, clock, connection } = await world({
+      databaseUrl: await emptyPostgresDatabase(),
+    });
+    const teamId = h.slack.identity.teamId;
+
+    const listed = await call(`/api/connections?team=${teamId}`);
+    expect(listed.status).toBe(200);
+    expect((await jsonOf<ListAnswer>(listed)).connections.map((c) => c.id)).toEqual([
+      connection.id,
+    ]);
+
+    const before = await storedAccessToken(h, connection);
+    clock.advance(FIFTY_FIVE_MINUTES);
+    const token = await call(`/api/connections/acme-prod/token?team=${teamId}`, {
+      method: 'POST',
+    });
+    expect(token.status).toBe(200);
+    const body = await jsonOf<TokenAnswer>(token);
+    expect(body.access_token).not.toBe(before);
+    expect(body.access_token).toBe(await storedAccessToken(h, connection));
+
+    const users = await call(`/api/connections/acme-prod/okta/api/v1/users?limit=1&team=${teamId}`);
+    expect(users.status).toBe(200);
+    const audit = await h.bot.flows.audit.list(teamId, { connectionId: connection.id });
+    expect(audit.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['connection.created']),
+    );
+    expect(audit.some((event) => event.actor.startsWith('api:'))).toBe(true);
   });
 });
