@@ -7,6 +7,7 @@ import { createApiKeysRepo } from './db/apiKeysRepo.ts';
 import { createAuditRepo } from './db/auditRepo.ts';
 import { createAuthRequestsRepo } from './db/authRequestsRepo.ts';
 import { createConnectionsRepo } from './db/connectionsRepo.ts';
+import { createDeliveriesRepo } from './db/deliveriesRepo.ts';
 import type { Store } from './db/store.ts';
 import { type AlertChannel, incidentOf, raiseAlert } from './flows/alerts.ts';
 import { createPermissionCheck } from './flows/checkPermission.ts';
@@ -78,6 +79,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     authRequests: createAuthRequestsRepo(store, ring, now),
     audit: createAuditRepo(store, now),
     apiKeys: createApiKeysRepo(store, now),
+    deliveries: createDeliveriesRepo(store, now),
     orgs: new OktaOrgs({
       originOverrides: config.originOverrides,
       now,

@@ -30,6 +30,7 @@ const TABLES: Tables = {
   auditEvents: schema.auditEvents,
   apiKeys: schema.apiKeys,
   apiKeyConnections: schema.apiKeyConnections,
+  slackDeliveries: schema.slackDeliveries,
 };
 
 /** Opens (creating if needed) the database at `path` or `':memory:'` and applies pending migrations. */

@@ -32,6 +32,7 @@ const TABLES = {
   auditEvents: schema.auditEvents,
   apiKeys: schema.apiKeys,
   apiKeyConnections: schema.apiKeyConnections,
+  slackDeliveries: schema.slackDeliveries,
 } as unknown as Tables;
 
 // Epoch milliseconds are `bigint` columns; node-postgres returns int8 as text by default.

@@ -178,3 +178,14 @@ export const apiKeyConnections = pgTable(
     index('api_key_connections_connection_idx').on(t.connectionId),
   ],
 );
+
+export const slackDeliveries = pgTable(
+  'slack_deliveries',
+  {
+    deliveryKey: text('delivery_key').primaryKey(),
+    response: text('response'),
+    createdAt: epochMs('created_at').notNull(),
+    expiresAt: epochMs('expires_at').notNull(),
+  },
+  (t) => [index('slack_deliveries_expires_idx').on(t.expiresAt)],
+);

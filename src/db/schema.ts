@@ -208,3 +208,20 @@ export const apiKeyConnections = sqliteTable(
     index('api_key_connections_connection_idx').on(t.connectionId),
   ],
 );
+
+/**
+ * The answer given to each final modal submission, by view id, for a while: Slack
+ * delivers a submission again when the first answer was late, and with several replicas
+ * the second delivery reaches another process, which must give the same answer rather
+ * than act twice. `response` is null while the first delivery is being handled.
+ */
+export const slackDeliveries = sqliteTable(
+  'slack_deliveries',
+  {
+    deliveryKey: text('delivery_key').primaryKey(),
+    response: text('response'), // JSON of the answer
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('slack_deliveries_expires_idx').on(t.expiresAt)],
+);

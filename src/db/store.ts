@@ -19,6 +19,7 @@ export interface Tables {
   auditEvents: typeof schema.auditEvents;
   apiKeys: typeof schema.apiKeys;
   apiKeyConnections: typeof schema.apiKeyConnections;
+  slackDeliveries: typeof schema.slackDeliveries;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -2,6 +2,7 @@ import type { ApiKeysRepo } from '../db/apiKeysRepo.ts';
 import type { AuditRepo } from '../db/auditRepo.ts';
 import type { AuthRequestsRepo } from '../db/authRequestsRepo.ts';
 import type { ConnectionsRepo } from '../db/connectionsRepo.ts';
+import type { DeliveriesRepo } from '../db/deliveriesRepo.ts';
 import type { Logger } from '../logger.ts';
 import type { OktaOrgs } from '../okta/oktaOrgs.ts';
 
@@ -21,6 +22,8 @@ export interface FlowDeps {
   authRequests: AuthRequestsRepo;
   audit: AuditRepo;
   apiKeys: ApiKeysRepo;
+  /** Slack deliveries already answered, so a repeat gets the same answer on any replica. */
+  deliveries: DeliveriesRepo;
   orgs: OktaOrgs;
   settings: FlowSettings;
   logger: Logger;

@@ -108,7 +108,7 @@ function readMetadata(text: string): string | null {
 
 /** The key modal's submission and the Home tab's Revoke button. */
 export function registerApiKeys(app: Listeners, deps: HandlerDeps): void {
-  const rememberSubmission = createSubmissionMemory();
+  const rememberSubmission = createSubmissionMemory(deps.flows);
 
   app.view(CALLBACK.apiKeyNew, async ({ ack, body }) => {
     const submitted = readSubmission(body);
@@ -118,9 +118,9 @@ export function registerApiKeys(app: Listeners, deps: HandlerDeps): void {
     }
     const { teamId, userId } = submitted;
     const replay = await rememberSubmission(submitted.view.id);
-    if (replay.seen) return ack(replay.response);
+    if (replay.seen) return ack(replay.response ?? undefined);
     const allowed = await guard(deps, { teamId, userId }, 'apikey new');
-    if (!allowed.ok) return ack(replay.settle(refusalView(allowed.code)));
+    if (!allowed.ok) return ack(await replay.settle(refusalView(allowed.code)));
     const { values } = submitted.view.state;
     const fields = keySubmission.safeParse({
       connections: optionValues(values, INPUT.keyConnections),
@@ -138,7 +138,7 @@ export function registerApiKeys(app: Listeners, deps: HandlerDeps): void {
         if (block)
           errors[block] = issue.code === 'too_small' ? issue.message : 'Choose one of the options.';
       }
-      return ack(replay.forget({ response_action: 'errors' as const, errors }));
+      return ack(await replay.forget({ response_action: 'errors' as const, errors }));
     }
     const { connections, actions, expiry } = fields.data;
     const created = await createApiKey(deps.flows, {
@@ -152,13 +152,13 @@ export function registerApiKeys(app: Listeners, deps: HandlerDeps): void {
     });
     if (!created.ok) {
       return ack(
-        replay.settle({
+        await replay.settle({
           response_action: 'update',
           view: noticeView(apiKeyWords(created.code, name)),
         }),
       );
     }
-    await ack(replay.settle({ response_action: 'update', view: apiKeyCheckDmView(name) }));
+    await ack(await replay.settle({ response_action: 'update', view: apiKeyCheckDmView(name) }));
     deps.home.refresh(teamId);
     await deps.notifier.dm(
       userId,

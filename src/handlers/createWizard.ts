@@ -42,7 +42,7 @@ const restart = () => ({
  * problems come back as inline errors and nothing typed is lost.
  */
 export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
-  const rememberSubmission = createSubmissionMemory();
+  const rememberSubmission = createSubmissionMemory(deps.flows);
   const { settings } = deps.flows;
 
   /**
@@ -192,13 +192,15 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
     // Slack may deliver one submission twice (a retry after a slow answer): the second
     // gets the first one's answer, so there is one connection and one DM.
     const replay = await rememberSubmission(submitted.view.id);
-    if (replay.seen) return ack(replay.response);
+    if (replay.seen) return ack(replay.response ?? undefined);
     const allowed = await guard(deps, { teamId, userId }, 'create: permissions step');
-    if (!allowed.ok) return ack(replay.settle(refusalView(allowed.code)));
+    if (!allowed.ok) return ack(await replay.settle(refusalView(allowed.code)));
     const values = submitted.view.state.values;
     const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
     if (!scopes.ok)
-      return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
+      return ack(
+        await replay.forget({ response_action: 'errors' as const, errors: scopes.errors }),
+      );
     const started = await startConnection(deps.flows, {
       teamId,
       actor: userId,
@@ -213,7 +215,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
     });
     if (!started.ok) {
       return ack(
-        replay.forget({
+        await replay.forget({
           response_action: 'errors' as const,
           errors: {
             [INPUT.scopeMode]: `The nickname “${state.nickname}” was just taken by another connection. Go back and pick another.`,
@@ -222,7 +224,7 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
       );
     }
     await ack(
-      replay.settle({
+      await replay.settle({
         response_action: 'update',
         view: checkDmView({ nickname: state.nickname, purpose: 'create' }),
       }),

@@ -38,7 +38,7 @@ const BUTTON_MODAL: Record<string, ConnectionModalKind> = {
 
 /** Reauthorize, edit scopes, rename, delete, and the list's buttons and pages (design §1 step 8). */
 export function registerManageConnections(app: Listeners, deps: HandlerDeps): void {
-  const rememberSubmission = createSubmissionMemory();
+  const rememberSubmission = createSubmissionMemory(deps.flows);
 
   /**
    * The common start of a submission about one connection (reauthorize, edit scopes,
@@ -51,10 +51,10 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
     if (!submitted || !connectionId) return { answer: gone() } as const;
     const { teamId, userId } = submitted;
     const replay = await rememberSubmission(submitted.view.id);
-    if (replay.seen) return { answer: replay.response } as const;
+    if (replay.seen) return { answer: replay.response ?? undefined } as const;
     const allowed = await guard(deps, { teamId, userId }, attempted);
     if (!allowed.ok) {
-      return { answer: replay.settle(refusalView(allowed.code)) } as const;
+      return { answer: await replay.settle(refusalView(allowed.code)) } as const;
     }
     return { teamId, connectionId, userId, replay, values: submitted.view.state.values } as const;
   }
@@ -97,11 +97,13 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
   ] as const) {
     app.view(callbackId, async ({ ack, body }) => {
       const opened = await openSubmission(body, editing ? 'edit scopes' : 'reauthorize');
-      if ('answer' in opened) return ack(opened.answer);
+      if ('answer' in opened) return await ack(opened.answer);
       const { teamId, connectionId, userId, replay, values } = opened;
       const scopes = chooseScopes(readScopeChoice(values), settings.defaultScopes);
       if (!scopes.ok)
-        return ack(replay.forget({ response_action: 'errors' as const, errors: scopes.errors }));
+        return ack(
+          await replay.forget({ response_action: 'errors' as const, errors: scopes.errors }),
+        );
       const started = await startReauthorization(deps.flows, {
         teamId,
         actor: userId,
@@ -112,7 +114,7 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
       if (!started.ok) {
         if (started.code === 'in_progress') {
           return await ack(
-            replay.settle({
+            await replay.settle({
               response_action: 'update',
               view: noticeView({
                 title: 'Already being reauthorized',
@@ -122,11 +124,11 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
             }),
           );
         }
-        return ack(replay.settle(gone()));
+        return ack(await replay.settle(gone()));
       }
       const { link } = started;
       await ack(
-        replay.settle({
+        await replay.settle({
           response_action: 'update',
           view: checkDmView({ nickname: link.connection.nickname, purpose: 'reauthorize' }),
         }),
@@ -143,7 +145,7 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
 
   app.view(CALLBACK.rename, async ({ ack, body }) => {
     const opened = await openSubmission(body, 'rename');
-    if ('answer' in opened) return ack(opened.answer);
+    if ('answer' in opened) return await ack(opened.answer);
     const { teamId, connectionId, userId, replay, values } = opened;
     const renamed = await renameConnection(deps.flows, deps.alerts, {
       teamId,
@@ -152,17 +154,17 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
       nickname: textValue(values, INPUT.newNickname),
     });
     if (!renamed.ok) {
-      if (renamed.code === 'not_found') return ack(replay.settle(gone()));
+      if (renamed.code === 'not_found') return ack(await replay.settle(gone()));
       const error = 'message' in renamed ? renamed.message : UNCHANGED_NICKNAME;
       return ack(
-        replay.forget({
+        await replay.forget({
           response_action: 'errors' as const,
           errors: { [INPUT.newNickname]: error },
         }),
       );
     }
     await ack(
-      replay.settle({
+      await replay.settle({
         response_action: 'update',
         view: noticeView(renamedMessage(renamed.previous, renamed.connection.nickname)),
       }),
@@ -172,13 +174,13 @@ export function registerManageConnections(app: Listeners, deps: HandlerDeps): vo
 
   app.view(CALLBACK.deleteConfirm, async ({ ack, body }) => {
     const opened = await openSubmission(body, 'delete');
-    if ('answer' in opened) return ack(opened.answer);
+    if ('answer' in opened) return await ack(opened.answer);
     const { teamId, connectionId, userId, replay } = opened;
     if (!(await deps.flows.connections.findById(teamId, connectionId)))
-      return ack(replay.settle(gone()));
+      return ack(await replay.settle(gone()));
     // Revoking at Okta can take longer than Slack's 3 seconds: answer first, report by DM.
     await ack(
-      replay.settle({
+      await replay.settle({
         response_action: 'update',
         view: noticeView({
           title: 'Deleting',

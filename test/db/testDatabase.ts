@@ -15,6 +15,7 @@ import {
   createConnectionsRepo,
   type NewConnection,
 } from '../../src/db/connectionsRepo.ts';
+import { createDeliveriesRepo } from '../../src/db/deliveriesRepo.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
 import { openPostgres } from '../../src/db/openPostgres.ts';
 import * as pgSchema from '../../src/db/schema.pg.ts';
@@ -147,6 +148,7 @@ export function createRepos(
     authRequests: createAuthRequestsRepo(handle, ring, clock),
     audit: createAuditRepo(handle, clock),
     apiKeys: createApiKeysRepo(handle, clock),
+    deliveries: createDeliveriesRepo(handle, clock),
   };
 }
 
@@ -212,6 +214,7 @@ export function flowDeps(repos: Repos): FlowDeps {
     authRequests: repos.authRequests,
     audit: repos.audit,
     apiKeys: repos.apiKeys,
+    deliveries: repos.deliveries,
     orgs: new OktaOrgs(),
     settings: {
       publicUrl: 'http://127.0.0.1:3000',

@@ -71,43 +71,54 @@ export interface HarnessOptions {
   refreshToken?: { rotation: 'STATIC' | 'ROTATE'; leewaySeconds?: number };
   /** Run on this PostgreSQL database (e.g. `emptyPostgresDatabase()`) instead of a SQLite file. */
   databaseUrl?: string;
+  /**
+   * Another replica of `peersOf`'s bot: the same Okta and Slack stand-ins (closed with
+   * it, not here); give both the same `databaseUrl`.
+   */
+  peersOf?: Harness;
 }
 
 /** The bot as it runs, over real HTTP, between the Okta peer and the Slack stand-in. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const okta = await startOktaPeer();
-  const slack = await startSlackPeer({
-    botToken: BOT_TOKEN,
-    users: [
-      { id: ADMIN, isAdmin: true },
-      { id: 'UADMIN2', isAdmin: true },
-      { id: 'UPLAIN', isAdmin: false },
-    ],
-    channels: [{ id: 'CALERTS', name: 'okta-alerts' }],
-  });
+  const shared = options.peersOf;
+  const okta = shared?.okta ?? (await startOktaPeer());
+  const slack =
+    shared?.slack ??
+    (await startSlackPeer({
+      botToken: BOT_TOKEN,
+      users: [
+        { id: ADMIN, isAdmin: true },
+        { id: 'UADMIN2', isAdmin: true },
+        { id: 'UPLAIN', isAdmin: false },
+      ],
+      channels: [{ id: 'CALERTS', name: 'okta-alerts' }],
+    }));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'okc-e2e-'));
   const databasePath = options.databasePath ?? join(dir, 'bot.sqlite');
-  okta.addApp({
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    redirectUris: [`${publicUrl}/oauth/okta/callback`],
-    grantTypes: options.grantTypes ?? ['authorization_code', 'refresh_token'],
-    grantedScopes: options.grantedScopes ?? [
-      'okta.users.read',
-      'okta.groups.read',
-      'okta.roles.read',
-      'okta.logs.read',
-    ],
-    ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
-  });
-  const oktaUser = okta.addUser({
-    login: 'ada@acme.example',
-    password: ADMIN_PASSWORD,
-    roles: options.roles ?? ['SUPER_ADMIN'],
-    assignedTo: [CLIENT_ID],
-  });
+  if (!shared)
+    okta.addApp({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUris: [`${publicUrl}/oauth/okta/callback`],
+      grantTypes: options.grantTypes ?? ['authorization_code', 'refresh_token'],
+      grantedScopes: options.grantedScopes ?? [
+        'okta.users.read',
+        'okta.groups.read',
+        'okta.roles.read',
+        'okta.logs.read',
+      ],
+      ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
+    });
+  const oktaUserId =
+    shared?.oktaUserId ??
+    okta.addUser({
+      login: 'ada@acme.example',
+      password: ADMIN_PASSWORD,
+      roles: options.roles ?? ['SUPER_ADMIN'],
+      assignedTo: [CLIENT_ID],
+    }).id;
 
   const result = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -164,11 +175,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     requestUrl,
     logs,
     admin: user(ADMIN),
-    oktaUserId: oktaUser.id,
+    oktaUserId,
     user,
     async close() {
       await bot.stop();
       await database.close();
+      if (shared) return;
       await slack.close();
       await okta.close();
       if (!options.databasePath) rmSync(dir, { recursive: true, force: true });
