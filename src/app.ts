@@ -67,7 +67,7 @@ export function createBot(config: Config, deps: BotDeps): Bot {
   const sleep =
     deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
   const metrics = createMetrics({
-    connectionsByStatus: async () => await flows.connections.countByStatus(),
+    connectionsByStatus: () => flows.connections.countByStatus(),
   });
   const ring = createKeyRing(config.encryptionKey, config.encryptionKeysPrevious);
   // Sweep requests per Okta org: a few at a time, never the last tenth of the org's

@@ -11,7 +11,7 @@ import {
   type Store,
   type StoreStatus,
   sqliteTurns,
-  type Tables,
+  tablesOf,
   transactionScopes,
 } from './store.ts';
 
@@ -24,14 +24,7 @@ export interface DatabaseHandle extends Store {
 
 const MIGRATIONS_TABLE = '__drizzle_migrations';
 
-const TABLES: Tables = {
-  connections: schema.connections,
-  authRequests: schema.authRequests,
-  auditEvents: schema.auditEvents,
-  apiKeys: schema.apiKeys,
-  apiKeyConnections: schema.apiKeyConnections,
-  slackDeliveries: schema.slackDeliveries,
-};
+const TABLES = tablesOf(schema);
 
 /** Opens (creating if needed) the database at `path` or `':memory:'` and applies pending migrations. */
 export function openDatabase(path: string): DatabaseHandle {

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { BotError } from '../errors.ts';
 import { MIGRATIONS_FOLDERS, refuseNewerSchema } from './migrationJournal.ts';
 import * as schema from './schema.pg.ts';
-import { type Db, type Store, type Tables, transactionScopes } from './store.ts';
+import { type Db, type Store, tablesOf, transactionScopes } from './store.ts';
 
 /**
  * Why node-postgres (`pg`) rather than postgres.js: drizzle's most used PostgreSQL driver,
@@ -26,14 +26,7 @@ const MIGRATION_LOCK_KEY = 7_310_915_262;
 const MIGRATIONS_SCHEMA = 'drizzle';
 const MIGRATIONS_TABLE = '__drizzle_migrations';
 
-const TABLES = {
-  connections: schema.connections,
-  authRequests: schema.authRequests,
-  auditEvents: schema.auditEvents,
-  apiKeys: schema.apiKeys,
-  apiKeyConnections: schema.apiKeyConnections,
-  slackDeliveries: schema.slackDeliveries,
-} as unknown as Tables;
+const TABLES = tablesOf(schema);
 
 // Epoch milliseconds are `bigint` columns; node-postgres returns int8 as text by default.
 // They stay far below 2^53, so a number is exact. Only this pool's connections read them so.

@@ -13,13 +13,24 @@ import type * as schema from './schema.ts';
  */
 export type Db = BetterSQLite3Database<typeof schema>;
 
-export interface Tables {
-  connections: typeof schema.connections;
-  authRequests: typeof schema.authRequests;
-  auditEvents: typeof schema.auditEvents;
-  apiKeys: typeof schema.apiKeys;
-  apiKeyConnections: typeof schema.apiKeyConnections;
-  slackDeliveries: typeof schema.slackDeliveries;
+const TABLE_NAMES = [
+  'connections',
+  'authRequests',
+  'auditEvents',
+  'apiKeys',
+  'apiKeyConnections',
+  'slackDeliveries',
+] as const;
+
+export type Tables = Pick<typeof schema, (typeof TABLE_NAMES)[number]>;
+
+/**
+ * A dialect's schema module as the repositories see it. Both modules export these tables
+ * under the same names (test/db/schemasMatch.test.ts); PostgreSQL's are typed as SQLite's,
+ * like `Db`.
+ */
+export function tablesOf(module: Record<(typeof TABLE_NAMES)[number], unknown>): Tables {
+  return Object.fromEntries(TABLE_NAMES.map((name) => [name, module[name]])) as unknown as Tables;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
