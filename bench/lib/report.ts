@@ -40,7 +40,7 @@ export interface Results {
   targets: typeof TARGETS;
   runtimes: RuntimeResults[];
   /** `--only` runs since `date`: which workloads each replaced. */
-  updates?: { date: string; workloads: string[] }[];
+  updates?: { date: string; workloads: string[]; machine?: string }[];
 }
 
 /** The fields of RuntimeResults each `--only` workload writes. */
@@ -87,13 +87,21 @@ export function mergeResults(previous: Results, fresh: Results, workloads: strin
       );
     }
   }
+  const machine = (m: Machine) => `${m.cpuModel} × ${m.cpuCount}, ${m.platform}`;
+  const sameMachine = machine(previous.machine) === machine(fresh.machine);
   return {
     ...previous,
-    machine: fresh.machine,
     settings: { ...previous.settings, ...fresh.settings },
     targets: fresh.targets,
     runtimes,
-    updates: [...(previous.updates ?? []), { date: fresh.date, workloads }],
+    updates: [
+      ...(previous.updates ?? []),
+      {
+        date: fresh.date,
+        workloads,
+        ...(sameMachine ? {} : { machine: machine(fresh.machine) }),
+      },
+    ],
   };
 }
 
@@ -392,7 +400,7 @@ export function renderMarkdown(results: Results): string {
     `Measured ${results.date} on ${machineLine(results)}. Shared, noisy machine: read the ratios, not the absolute figures; nothing here is asserted by the tests.`,
     '',
     ...(results.updates ?? []).flatMap((update) => [
-      `Measured again ${update.date} (\`--only=${update.workloads.join(',')}\`): ${update.workloads.join(', ')}; the other figures are from the date above.`,
+      `Measured again ${update.date}${update.machine ? ` on ${update.machine}` : ''} (\`--only=${update.workloads.join(',')}\`): ${update.workloads.join(', ')}; the other figures are from the date above.`,
       '',
     ]),
     '## How to run',
