@@ -179,11 +179,14 @@ function onOtherRuntime(major: string): RuntimeResults {
     'bench/run.ts',
     `--emit=${file}`,
     `--seconds=${flags.seconds}`,
-    `--pg-url=${PG_ADMIN_URL}`,
     ...(flags.only ? [`--only=${flags.only}`] : []),
   ];
   log(`\n=== Node ${major}: ${args.join(' ')}`);
-  const run = spawnSync('bash', args, { stdio: 'inherit' });
+  // The PostgreSQL URL by the environment: a password stays out of the process list.
+  const run = spawnSync('bash', args, {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_DATABASE_URL: PG_ADMIN_URL },
+  });
   if (run.status !== 0) throw new Error(`the bench on Node ${major} failed`);
   return JSON.parse(readFileSync(file, 'utf8')) as RuntimeResults;
 }
