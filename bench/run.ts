@@ -29,8 +29,15 @@ import {
   TEAM_ID,
 } from './lib/fixtures.ts';
 import {
+  type BenchPostgres,
+  benchPostgres,
+  DEFAULT_BENCH_PG_URL,
+  redactUrl,
+} from './lib/postgres.ts';
+import {
   KEPT_MARKER,
   machineLine,
+  mergeResults,
   type Results,
   type RuntimeResults,
   renderMarkdown,
@@ -38,7 +45,8 @@ import {
 } from './lib/report.ts';
 import { compareWithBolt } from './workloads/compareWithBolt.ts';
 import { measureSweep } from './workloads/healthSweep.ts';
-import { runJourneys } from './workloads/journeys.ts';
+import { type JourneyResult, runJourneys } from './workloads/journeys.ts';
+import { measureReplicaSweep } from './workloads/replicaSweep.ts';
 import { measureStartup, STARTUP_IDLE_MS } from './workloads/startup.ts';
 import { measureStoreScale } from './workloads/storeScale.ts';
 
@@ -48,7 +56,7 @@ import { measureStoreScale } from './workloads/storeScale.ts';
  * docs/benchmarks.md (keeping its hand-written part) and prints the tables. Measurement
  * only: nothing fails on a slow figure, only on a broken setup.
  */
-const WORKLOADS = ['startup', 'slash', 'submit', 'journeys', 'sweep', 'scale'] as const;
+const WORKLOADS = ['startup', 'slash', 'submit', 'journeys', 'sweep', 'scale', 'replicas'] as const;
 const OWN_MAJOR = process.versions.node.split('.')[0] as string;
 const { values: flags } = parseArgs({
   options: {
@@ -59,6 +67,8 @@ const { values: flags } = parseArgs({
     node: { type: 'string', default: OWN_MAJOR },
     // Set by the run of another runtime: write that runtime's results to this file only.
     emit: { type: 'string' },
+    // The PostgreSQL server for journeys, sweep and replicas on PostgreSQL (admin URL).
+    'pg-url': { type: 'string' },
   },
 });
 const runtimeMajors = flags.node.split(',');
@@ -83,7 +93,11 @@ const SETTINGS = {
   scaleSizes: [10_000, 100_000],
   scaleMaxCalls: 200,
   scaleBudgetMs: 10_000,
+  replicas: 3,
+  replicaConnections: 10_000,
 };
+/** journeys, sweep and replicas also run on PostgreSQL: their own databases on this server. */
+const PG_ADMIN_URL = flags['pg-url'] ?? process.env.BENCH_DATABASE_URL ?? DEFAULT_BENCH_PG_URL;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const work = mkdtempSync(join(tmpdir(), 'okc-bench-'));
@@ -168,7 +182,11 @@ function onOtherRuntime(major: string): RuntimeResults {
     ...(flags.only ? [`--only=${flags.only}`] : []),
   ];
   log(`\n=== Node ${major}: ${args.join(' ')}`);
-  const run = spawnSync('bash', args, { stdio: 'inherit' });
+  // The PostgreSQL URL by the environment: a password stays out of the process list.
+  const run = spawnSync('bash', args, {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_DATABASE_URL: PG_ADMIN_URL },
+  });
   if (run.status !== 0) throw new Error(`the bench on Node ${major} failed`);
   return JSON.parse(readFileSync(file, 'utf8')) as RuntimeResults;
 }
@@ -252,12 +270,14 @@ async function journeysSweepAndScale(slack: SlackPeer) {
     OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.ready.origin }),
   };
 
-  if (only.has('journeys')) {
-    log('3. full connect journeys');
-    const bot = await startBot('bot-journeys', {
+  /** Journeys at each concurrency on one bot; the store is chosen by `env` (DATABASE_URL). */
+  async function journeysOn(name: string, env: Record<string, string>) {
+    const rows: JourneyResult[] = [];
+    const bot = await startBot(name, {
       ...common,
       PORT: String(journeyPort),
       PUBLIC_URL: publicUrl,
+      ...env,
     });
     for (const concurrency of SETTINGS.journeyConcurrencies) {
       const result = await runJourneys(slack, `${publicUrl}/slack/events`, ADMINS, {
@@ -265,27 +285,86 @@ async function journeysSweepAndScale(slack: SlackPeer) {
         seconds: SETTINGS.journeySeconds,
         tag: `j${concurrency}`,
       });
-      current.journeys.push(result);
+      rows.push(result);
       log(
         `  ${concurrency} at once: ${result.perSecond} journeys/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
       );
     }
     await bot.stop();
+    return rows;
   }
 
-  if (only.has('sweep')) {
-    log('4. health sweep, 6. memory');
+  /** Workload 4 on one bot; on PostgreSQL without the rate-limited run (it measures the gate). */
+  async function sweepOn(name: string, env: Record<string, string>, skipLimited: boolean) {
     // --expose-gc: the memory figures add the heap left after a full collection.
-    const bot = await startBot('bot-sweep', common, ['--expose-gc']);
-    current.sweep = await measureSweep(bot, okta, {
+    const bot = await startBot(name, { ...common, ...env }, ['--expose-gc']);
+    const result = await measureSweep(bot, okta, {
       connections: SETTINGS.sweepConnections,
       limitedConnections: SETTINGS.limitedConnections,
       limitPerMinute: SETTINGS.limitPerMinute,
       boundSeconds: SETTINGS.limitedBoundSeconds,
+      skipLimited,
       oktaUserId,
       log,
     });
     await bot.stop();
+    return result;
+  }
+
+  const postgres =
+    only.has('journeys') || only.has('sweep') || only.has('replicas')
+      ? await openBenchPostgres()
+      : null;
+  /** Runs `work` with a database of its own on the PostgreSQL server, dropped after. */
+  async function onPostgres<T>(label: string, work: (databaseUrl: string) => Promise<T>) {
+    if (!postgres) return null;
+    const databaseUrl = await postgres.createDatabase(label);
+    try {
+      return await work(databaseUrl);
+    } finally {
+      await postgres.dropDatabase(databaseUrl);
+    }
+  }
+
+  if (only.has('journeys')) {
+    log('3. full connect journeys, SQLite');
+    current.journeys = await journeysOn('bot-journeys', {});
+    log('3. full connect journeys, PostgreSQL');
+    current.journeysPostgres =
+      (await onPostgres('journeys', (url) =>
+        journeysOn('bot-journeys-pg', { DATABASE_URL: url }),
+      )) ?? [];
+  }
+
+  if (only.has('sweep')) {
+    log('4. health sweep, 6. memory: SQLite');
+    current.sweep = await sweepOn('bot-sweep', {}, false);
+    log('4. health sweep, 6. memory: PostgreSQL');
+    current.sweepPostgres = await onPostgres('sweep', (url) =>
+      sweepOn('bot-sweep-pg', { DATABASE_URL: url }, true),
+    );
+  }
+
+  if (only.has('replicas')) {
+    log(`7. ${SETTINGS.replicas} replicas sweeping together on PostgreSQL`);
+    current.replicas = await onPostgres('replicas', async (url) => {
+      const replicas = [];
+      for (let i = 0; i < SETTINGS.replicas; i += 1) {
+        replicas.push(await startBot(`bot-replica-${i + 1}`, { ...common, DATABASE_URL: url }));
+      }
+      try {
+        const { userId } = await okta.call<{ userId: string }>('addAdmin', {
+          login: 'replicas@acme.example',
+        });
+        return await measureReplicaSweep(replicas, okta, slack, {
+          connections: SETTINGS.replicaConnections,
+          oktaUserId: userId,
+          log,
+        });
+      } finally {
+        for (const replica of replicas) await replica.stop();
+      }
+    });
   }
 
   if (only.has('scale')) {
@@ -302,6 +381,17 @@ async function journeysSweepAndScale(slack: SlackPeer) {
     await bot.stop();
   }
   await okta.stop();
+}
+
+/** `--only`: the committed results with this run's workloads put in place of theirs. */
+function mergeWithCommitted() {
+  const path = join(ROOT, 'bench', 'results.json');
+  if (!existsSync(path)) return;
+  const merged = mergeResults(JSON.parse(readFileSync(path, 'utf8')) as Results, results, [
+    ...only,
+  ]);
+  Object.assign(results, merged);
+  log(`\n--only: ${[...only].join(', ')} replaced in bench/results.json; the rest is kept`);
 }
 
 function writeOutputs() {
@@ -325,10 +415,32 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let slack = null as SlackPeer | null;
 let failed = false;
+let benchPg = null as BenchPostgres | null;
+
+/** The PostgreSQL server, once: null, with a printed note, when it cannot be used. */
+async function openBenchPostgres(): Promise<BenchPostgres | null> {
+  const found = await benchPostgres(PG_ADMIN_URL);
+  if (found.ok) {
+    log(`PostgreSQL: ${found.postgres.server} at ${redactUrl(PG_ADMIN_URL)}`);
+    current.postgres = { server: found.postgres.server };
+    benchPg = found.postgres;
+    return benchPg;
+  }
+  const note = `PostgreSQL is not reachable at ${redactUrl(PG_ADMIN_URL)} (${found.reason}): the PostgreSQL rows (journeys, sweep, replicas) are skipped; --pg-url or BENCH_DATABASE_URL names another server`;
+  log(`\nNOTE: ${note}\n`);
+  current.postgres = { skipped: note };
+  return null;
+}
 
 /** Every workload asked for, on this process's Node, into `current`. */
 async function onThisRuntime() {
-  if (only.has('startup') || only.has('journeys') || only.has('sweep') || only.has('scale')) {
+  if (
+    only.has('startup') ||
+    only.has('journeys') ||
+    only.has('sweep') ||
+    only.has('scale') ||
+    only.has('replicas')
+  ) {
     slack = await startSlackPeer({
       botToken: BOT_TOKEN,
       teamId: TEAM_ID,
@@ -344,7 +456,10 @@ async function onThisRuntime() {
     await loadComparisons(cannon);
     await cannon.stop();
   }
-  if (slack && (only.has('journeys') || only.has('sweep') || only.has('scale'))) {
+  if (
+    slack &&
+    (only.has('journeys') || only.has('sweep') || only.has('scale') || only.has('replicas'))
+  ) {
     await journeysSweepAndScale(slack);
   }
 }
@@ -363,10 +478,9 @@ try {
         results.runtimes.push(onOtherRuntime(major));
       }
     }
-    // A partial run would leave the files describing only part of the bench.
-    if (flags.only)
-      log('\n--only: bench/results.json and docs/benchmarks.md are left as they were');
-    else writeOutputs();
+    // A partial run replaces its own workloads' figures and keeps every other as it was.
+    if (flags.only) mergeWithCommitted();
+    writeOutputs();
     log(`\n${renderMarkdown(results)}`);
   }
 } catch (error) {
@@ -377,5 +491,8 @@ try {
 } finally {
   killAll();
   await slack?.close();
+  await benchPg?.dropAll().catch((error: unknown) => {
+    log(`could not drop the bench's PostgreSQL databases: ${(error as Error).message}`);
+  });
   if (!failed) rmSync(work, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 import type { Comparison, Point } from '../workloads/compareWithBolt.ts';
 import type { SweepResults } from '../workloads/healthSweep.ts';
 import type { JourneyResult } from '../workloads/journeys.ts';
+import type { ReplicaSweepResults, ReplicaSweepRun } from '../workloads/replicaSweep.ts';
 import { STARTUP_IDLE_MS, type StartupVariant } from '../workloads/startup.ts';
 import type { ScalePoint } from '../workloads/storeScale.ts';
 
@@ -22,6 +23,14 @@ export interface RuntimeResults {
   journeys: JourneyResult[];
   sweep: SweepResults | null;
   scale: ScalePoint[];
+  /** The same journeys with the bot on PostgreSQL (absent in results older than issue 10). */
+  journeysPostgres?: JourneyResult[];
+  /** The same sweep on PostgreSQL, without the rate-limited run. */
+  sweepPostgres?: SweepResults | null;
+  /** Several bot processes on one PostgreSQL database sweeping together (issue 10). */
+  replicas?: ReplicaSweepResults | null;
+  /** The server those ran on, or why they were skipped. */
+  postgres?: { server: string } | { skipped: string };
 }
 
 export interface Results {
@@ -30,6 +39,70 @@ export interface Results {
   settings: Record<string, unknown>;
   targets: typeof TARGETS;
   runtimes: RuntimeResults[];
+  /** `--only` runs since `date`: which workloads each replaced. */
+  updates?: { date: string; workloads: string[]; machine?: string }[];
+}
+
+/** The fields of RuntimeResults each `--only` workload writes. */
+const FIELDS_OF: Record<string, (keyof RuntimeResults)[]> = {
+  startup: ['startup'],
+  journeys: ['journeys', 'journeysPostgres', 'postgres'],
+  sweep: ['sweep', 'sweepPostgres', 'postgres'],
+  scale: ['scale'],
+  replicas: ['replicas', 'postgres'],
+};
+const COMPARISON_OF: Record<string, Comparison['workload']> = {
+  slash: 'slash_command',
+  submit: 'modal_submission',
+};
+
+/**
+ * The committed results with the workloads of a `--only` run put in place of theirs, on
+ * the runtime of the same Node version (or major); every other figure stays as it was.
+ */
+export function mergeResults(previous: Results, fresh: Results, workloads: string[]): Results {
+  const major = (node: string) => node.split('.')[0];
+  const runtimes = previous.runtimes.map((runtime) => ({ ...runtime }));
+  for (const ran of fresh.runtimes) {
+    const kept =
+      runtimes.find((runtime) => runtime.node === ran.node) ??
+      runtimes.find((runtime) => major(runtime.node) === major(ran.node));
+    if (!kept) {
+      runtimes.push(ran);
+      continue;
+    }
+    const target = kept as unknown as Record<string, unknown>;
+    for (const workload of workloads) {
+      for (const field of FIELDS_OF[workload] ?? []) target[field] = ran[field];
+    }
+    const replaced = workloads.flatMap((w) => (COMPARISON_OF[w] ? [COMPARISON_OF[w]] : []));
+    if (replaced.length > 0) {
+      kept.comparisons = [
+        ...kept.comparisons.filter((row) => !replaced.includes(row.workload)),
+        ...ran.comparisons.filter((row) => replaced.includes(row.workload)),
+      ].sort(
+        (a, b) =>
+          Object.keys(WORKLOAD_TITLE).indexOf(a.workload) -
+            Object.keys(WORKLOAD_TITLE).indexOf(b.workload) || a.concurrency - b.concurrency,
+      );
+    }
+  }
+  const machine = (m: Machine) => `${m.cpuModel} × ${m.cpuCount}, ${m.platform}`;
+  const sameMachine = machine(previous.machine) === machine(fresh.machine);
+  return {
+    ...previous,
+    settings: { ...previous.settings, ...fresh.settings },
+    targets: fresh.targets,
+    runtimes,
+    updates: [
+      ...(previous.updates ?? []),
+      {
+        date: fresh.date,
+        workloads,
+        ...(sameMachine ? {} : { machine: machine(fresh.machine) }),
+      },
+    ],
+  };
 }
 
 /** Where the hand-written part of docs/benchmarks.md starts; a run keeps what follows. */
@@ -94,10 +167,19 @@ export function comparisonTable(rows: readonly Comparison[]): string {
   );
 }
 
-function journeyTable(rows: readonly JourneyResult[]): string {
+/** `pg / sqlite`, two decimals; '–' without both. */
+const ratio = (pg: number | undefined, sqlite: number | undefined) =>
+  pg === undefined || sqlite === undefined || sqlite === 0 ? '–' : (pg / sqlite).toFixed(2);
+
+function journeyTable(sqlite: readonly JourneyResult[], pg: readonly JourneyResult[] = []): string {
+  const rows = [
+    ...sqlite.map((r) => ['SQLite', r] as const),
+    ...pg.map((r) => ['PostgreSQL', r] as const),
+  ];
   return table(
-    ['concurrent journeys', 'journeys', 'seconds', 'journeys/s', 'p50 ms', 'p99 ms'],
-    rows.map((r) => [
+    ['store', 'concurrent journeys', 'journeys', 'seconds', 'journeys/s', 'p50 ms', 'p99 ms'],
+    rows.map(([store, r]) => [
+      store,
       String(r.concurrency),
       String(r.journeys),
       String(r.seconds),
@@ -108,8 +190,56 @@ function journeyTable(rows: readonly JourneyResult[]): string {
   );
 }
 
-function sweepTable(sweep: SweepResults): string {
+function journeyRatioTable(sqlite: readonly JourneyResult[], pg: readonly JourneyResult[]) {
+  return table(
+    [
+      'concurrent journeys',
+      'journeys/s PostgreSQL / SQLite',
+      'p50 PostgreSQL / SQLite',
+      'p99 PostgreSQL / SQLite',
+    ],
+    pg.map((p) => {
+      const s = sqlite.find((row) => row.concurrency === p.concurrency);
+      return [
+        String(p.concurrency),
+        ratio(p.perSecond, s?.perSecond),
+        ratio(p.p50, s?.p50),
+        ratio(p.p99, s?.p99),
+      ];
+    }),
+  );
+}
+
+function sweepTable(sweep: SweepResults, pg: SweepResults | null = null): string {
   const { unlimited: u, limited: l } = sweep;
+  const pgRows = pg
+    ? [
+        [
+          'PostgreSQL, no rate limit',
+          String(pg.unlimited.connections),
+          String(pg.unlimited.seconds),
+          String(pg.unlimited.refreshed),
+          String(pg.unlimited.perSecond),
+          String(pg.unlimited.rateLimited),
+          String(pg.unlimited.statusChanges),
+          `all ${pg.seeded} seeded connections (seeded in ${pg.seedSeconds} s; SQLite ${sweep.seedSeconds} s)`,
+        ],
+      ]
+    : [];
+  const limitedRows = l
+    ? [
+        [
+          `${pg ? 'SQLite, ' : ''}${l.limitPerMinute} requests/min on /oauth2/v1/token`,
+          String(l.connections),
+          String(l.seconds),
+          String(l.refreshed),
+          String(l.perSecond),
+          String(l.rateLimited),
+          String(l.statusChanges),
+          `subset, bounded at ${l.boundSeconds} s: all ${sweep.seeded} would take over ${Math.ceil(sweep.seeded / l.limitPerMinute)} min`,
+        ],
+      ]
+    : [];
   return table(
     [
       'run',
@@ -123,7 +253,7 @@ function sweepTable(sweep: SweepResults): string {
     ],
     [
       [
-        'no rate limit',
+        pg ? 'SQLite, no rate limit' : 'no rate limit',
         String(u.connections),
         String(u.seconds),
         String(u.refreshed),
@@ -132,17 +262,61 @@ function sweepTable(sweep: SweepResults): string {
         String(u.statusChanges),
         `all ${sweep.seeded} seeded connections`,
       ],
-      [
-        `${l.limitPerMinute} requests/min on /oauth2/v1/token`,
-        String(l.connections),
-        String(l.seconds),
-        String(l.refreshed),
-        String(l.perSecond),
-        String(l.rateLimited),
-        String(l.statusChanges),
-        `subset, bounded at ${l.boundSeconds} s: all ${sweep.seeded} would take over ${Math.ceil(sweep.seeded / l.limitPerMinute)} min`,
-      ],
+      ...pgRows,
+      ...limitedRows,
     ],
+  );
+}
+
+function sweepRatioLine(sqlite: SweepResults, pg: SweepResults): string {
+  return (
+    `PostgreSQL / SQLite: sweep wall time ${ratio(pg.unlimited.seconds, sqlite.unlimited.seconds)}, ` +
+    `refreshes/s ${ratio(pg.unlimited.perSecond, sqlite.unlimited.perSecond)}, ` +
+    `seeding ${ratio(pg.seedSeconds, sqlite.seedSeconds)}.`
+  );
+}
+
+function replicaTable(results: ReplicaSweepResults): string {
+  const row = (run: ReplicaSweepRun) => [
+    String(run.replicas),
+    String(run.connections),
+    String(run.seconds),
+    `${run.refreshed} (${run.refreshedByReplica.join(' + ')})`,
+    String(run.perSecond),
+    `${run.fresh} / ${run.busy}`,
+    String(run.peerRefreshes),
+    `**${run.doubleRefreshes}**`,
+    String(run.refreshTokensReused),
+    String(run.familiesRevoked),
+    `**${run.invalidGrant}**`,
+    `**${run.alertsPosted}**`,
+    String(run.statusChanges),
+  ];
+  return table(
+    [
+      'replicas',
+      'connections due',
+      'wall time s',
+      'refreshed (by replica)',
+      'refreshes/s',
+      'fresh / busy',
+      'refreshes at Okta',
+      'double refreshes',
+      'tokens reused',
+      'families revoked',
+      'invalid_grant',
+      'alerts posted',
+      'status changes',
+    ],
+    [row(results.single), row(results.replicated)],
+  );
+}
+
+function replicaRatioLine(results: ReplicaSweepResults): string {
+  const { single: one, replicated: many } = results;
+  return (
+    `${many.replicas} replicas / 1 replica: wall time ${ratio(many.seconds, one.seconds)}, ` +
+    `refreshes/s ${ratio(many.perSecond, one.perSecond)}.`
   );
 }
 
@@ -186,19 +360,28 @@ function startupTable(runtimes: readonly RuntimeResults[]): string {
   );
 }
 
-function memoryTable(sweep: SweepResults): string {
-  const m = sweep.memory;
-  const row = (label: string, at: { rssBytes: number; heapAfterGcBytes: number }) => [
+function memoryTable(sweep: SweepResults, pg: SweepResults | null = null): string {
+  type At = keyof SweepResults['memory'];
+  const row = (label: string, at: At) => [
     label,
-    mb(at.rssBytes),
-    mb(at.heapAfterGcBytes),
+    mb(sweep.memory[at].rssBytes),
+    mb(sweep.memory[at].heapAfterGcBytes),
+    ...(pg ? [mb(pg.memory[at].rssBytes), mb(pg.memory[at].heapAfterGcBytes)] : []),
   ];
   return table(
-    ['bot process', 'RSS', 'heap in use after a full GC'],
+    pg
+      ? [
+          'bot process',
+          'RSS SQLite',
+          'heap after a full GC SQLite',
+          'RSS PostgreSQL',
+          'heap after a full GC PostgreSQL',
+        ]
+      : ['bot process', 'RSS', 'heap in use after a full GC'],
     [
-      row('idle, just started', m.idle),
-      row(`after seeding ${sweep.seeded} connections`, m.afterSeed),
-      row(`after the sweep of ${sweep.seeded}`, m.afterSweep),
+      row('idle, just started', 'idle'),
+      row(`after seeding ${sweep.seeded} connections`, 'afterSeed'),
+      row(`after the sweep of ${sweep.seeded}`, 'afterSweep'),
     ],
   );
 }
@@ -216,17 +399,27 @@ export function renderMarkdown(results: Results): string {
     '',
     `Measured ${results.date} on ${machineLine(results)}. Shared, noisy machine: read the ratios, not the absolute figures; nothing here is asserted by the tests.`,
     '',
+    ...(results.updates ?? []).flatMap((update) => [
+      `Measured again ${update.date}${update.machine ? ` on ${update.machine}` : ''} (\`--only=${update.workloads.join(',')}\`): ${update.workloads.join(', ')}; the other figures are from the date above.`,
+      '',
+    ]),
     '## How to run',
     '',
     '```sh',
     'npm run bench                          # everything on this Node, about eight minutes',
     'npm run bench -- --node=20,22,24,26    # on each runtime (a clean install each), over 40 minutes',
-    'npm run bench -- --only=slash,submit   # or startup, journeys, sweep, scale; prints only',
+    'npm run bench -- --only=slash,submit   # or startup, journeys, sweep, scale, replicas',
+    'npm run bench -- --pg-url=postgres://… # PostgreSQL server (or BENCH_DATABASE_URL)',
     'npm run bench -- --seconds=8           # longer load points (default 4)',
     'npm run bench -- --profile             # CPU profile of the bot under load, top self time',
     '```',
     '',
-    'It writes `bench/results.json` and the part of this file above the hand-written notes.',
+    'It writes `bench/results.json` and the part of this file above the hand-written notes;',
+    'with `--only` it replaces those workloads’ figures and keeps the others as they were.',
+    'Journeys, sweep and replicas also run with the bot on PostgreSQL (`DATABASE_URL`), each',
+    'in a database of its own that the bench creates and drops (`okta_connect_bench_<pid>_…`),',
+    'on `postgres://postgres@127.0.0.1:5432` unless told otherwise; without a reachable server',
+    'those rows are skipped with a note.',
     "`--node` takes majors of the machine's Node and of `scripts/ci/node-versions`: each other",
     'runtime measures in a clean copy of the project with its own `npm ci`',
     '(`scripts/ci/in-clean-copy.sh`), so native modules are built for it.',
@@ -265,7 +458,8 @@ function runtimeSections(runtime: RuntimeResults): string[] {
   const parts: string[] = [];
   const hasLoad =
     runtime.comparisons.length + runtime.journeys.length + runtime.scale.length > 0 ||
-    runtime.sweep !== null;
+    runtime.sweep !== null ||
+    runtime.replicas != null;
   if (hasLoad) parts.push(`## Node ${runtime.node}`, '');
   if (runtime.comparisons.length > 0) {
     parts.push(
@@ -275,27 +469,34 @@ function runtimeSections(runtime: RuntimeResults): string[] {
       '',
     );
   }
+  const pgSkipped =
+    runtime.postgres && 'skipped' in runtime.postgres ? runtime.postgres.skipped : null;
+  const pgJourneys = runtime.journeysPostgres ?? [];
+  const pgSweep = runtime.sweepPostgres ?? null;
+  if (pgSkipped) parts.push(`**PostgreSQL rows skipped**: ${pgSkipped}.`, '');
+  else if (runtime.postgres && 'server' in runtime.postgres) {
+    parts.push(
+      `PostgreSQL rows: ${runtime.postgres.server} on 127.0.0.1, the bot's pool of 10 connections.`,
+      '',
+    );
+  }
   if (runtime.journeys.length > 0) {
     parts.push(
       '### 3. Full connect journeys',
       '',
       'Command → org step → details → permissions → setup link DM → setup page with the secret → Okta `/authorize` (auto sign-in) → callback → stored; timed per journey.',
       '',
-      journeyTable(runtime.journeys),
+      journeyTable(runtime.journeys, pgJourneys),
       '',
     );
+    if (pgJourneys.length > 0) {
+      parts.push(journeyRatioTable(runtime.journeys, pgJourneys), '');
+    }
   }
   if (runtime.sweep) {
-    parts.push(
-      '### 4. Health sweep',
-      '',
-      sweepTable(runtime.sweep),
-      '',
-      '### 6. Memory',
-      '',
-      memoryTable(runtime.sweep),
-      '',
-    );
+    parts.push('### 4. Health sweep', '', sweepTable(runtime.sweep, pgSweep), '');
+    if (pgSweep) parts.push(sweepRatioLine(runtime.sweep, pgSweep), '');
+    parts.push('### 6. Memory', '', memoryTable(runtime.sweep, pgSweep), '');
   }
   if (runtime.scale.length > 0) {
     parts.push(
@@ -304,6 +505,19 @@ function runtimeSections(runtime: RuntimeResults): string[] {
       'Every connection in one workspace (the worst case for its list and Home tab).',
       '',
       scaleTable(runtime.scale),
+      '',
+    );
+  }
+  if (runtime.replicas) {
+    const r = runtime.replicas;
+    parts.push(
+      `### 7. ${r.replicated.replicas} replicas sweeping together on PostgreSQL`,
+      '',
+      `${r.seeded} connections (seeded in ${r.seedSeconds} s) made due, swept by one bot process, then made due again and swept by ${r.replicated.replicas} processes on the same database, each running its scheduled sweep (its own lease owner, alerts on) at the same moment. The Okta app rotates refresh tokens (${r.rotation}): a refresh token used twice is refused and revokes the connection. Counted at the Okta peer per token family: a family that minted two access tokens in one run is a double refresh.`,
+      '',
+      replicaTable(r),
+      '',
+      replicaRatioLine(r),
       '',
     );
   }

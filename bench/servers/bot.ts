@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { createBot } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openDatabase } from '../../src/db/openDatabase.ts';
+import type { DatabaseHandle } from '../../src/db/openDatabase.ts';
+import { openStore } from '../../src/db/openStore.ts';
 import { runSweep } from '../../src/flows/healthSweep.ts';
 import { homePage } from '../../src/handlers/homePage.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -19,7 +21,8 @@ import { timeCalls } from '../lib/stats.ts';
 
 /**
  * okta-connect under test: `createBot` with the configuration from the environment (as
- * `npm start` reads it) and a real SQLite file, in a process of its own. Besides serving
+ * `npm start` reads it) and its store, a real SQLite file or PostgreSQL when `DATABASE_URL`
+ * is set (as `npm start` chooses), in a process of its own. Besides serving
  * Slack and its pages it answers the orchestrator's commands: seed the store, run a
  * sweep, time a Home render, report memory.
  */
@@ -27,7 +30,9 @@ const loaded = loadConfig(process.env);
 if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
 const { config } = loaded;
 const logger = createLogger(config.logLevel);
-const database = openDatabase(config.databasePath);
+const database = await openStore(config, logger);
+/** The SQLite handle, for the figures only a file has; null on PostgreSQL. */
+const sqliteFile = database.dialect === 'sqlite' ? (database as DatabaseHandle) : null;
 const bot = createBot(config, { logger, database });
 const { port } = await bot.start();
 const owner = `bench:${process.pid}`;
@@ -84,13 +89,13 @@ serveCommands(
   {
     seed,
     /** Makes `limit` active connections due now, as if their access tokens were expiring. */
-    makeDue(args: { limit: number }): number {
-      return database.sqlite
-        .prepare(
-          `UPDATE connections SET access_expires_at = ? WHERE id IN
-             (SELECT id FROM connections WHERE status = 'active' ORDER BY id LIMIT ?)`,
-        )
-        .run(Date.now(), args.limit).changes;
+    async makeDue(args: { limit: number }): Promise<number> {
+      const rows = await database.all<{ id: string }>(
+        sql`UPDATE connections SET access_expires_at = ${Date.now()} WHERE id IN
+              (SELECT id FROM connections WHERE status = 'active' ORDER BY id LIMIT ${args.limit})
+            RETURNING id`,
+      );
+      return rows.length;
     },
     /** One sweep as the scheduler runs it (this bot's gate), bounded by `timeoutMs`. */
     async sweep(args: { timeoutMs: number }) {
@@ -100,6 +105,13 @@ serveCommands(
         gate: bot.gate,
         signal: AbortSignal.timeout(args.timeoutMs),
       });
+      return { report, seconds: (performance.now() - started) / 1000 };
+    },
+    /** One sweep as the bot's scheduler runs it: this process's lease owner, alerts raised. */
+    async scheduledSweep() {
+      const started = performance.now();
+      const report = await bot.health.runNow();
+      if (!report) throw new Error('the scheduled sweep failed (see the log)');
       return { report, seconds: (performance.now() - started) / 1000 };
     },
     statusCounts: async () => await flows.connections.countByStatus(),
@@ -112,9 +124,15 @@ serveCommands(
     /** The Home tab's first page for a team, timed in-process (no Slack call). */
     homeRender: (args: { teamId: string; maxCalls: number; budgetMs: number }) =>
       timeCalls(() => homePage(flows, args.teamId, 1), args),
-    /** The database file with its WAL, after a checkpoint, in bytes. */
-    dbSize() {
-      database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    /** The database file with its WAL, after a checkpoint, in bytes (PostgreSQL: the database). */
+    async dbSize() {
+      if (!sqliteFile) {
+        const [row] = await database.all<{ bytes: string | number }>(
+          sql`SELECT pg_database_size(current_database()) AS bytes`,
+        );
+        return Number(row?.bytes ?? 0);
+      }
+      sqliteFile.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       const size = (path: string) => {
         try {
           return statSync(path).size;

@@ -1,4 +1,9 @@
-import { type RateLimit, startOktaPeer, type TokenResponse } from '../../test/peers/okta/index.ts';
+import {
+  type RateLimit,
+  type RefreshTokenPolicy,
+  startOktaPeer,
+  type TokenResponse,
+} from '../../test/peers/okta/index.ts';
 import { CLIENT_ID, CLIENT_SECRET, OKTA_LOGIN, SEED_SCOPES } from '../lib/fixtures.ts';
 import { serveCommands } from '../lib/ipc.ts';
 
@@ -10,6 +15,38 @@ import { serveCommands } from '../lib/ipc.ts';
 const okta = await startOktaPeer();
 const TOKEN_PATH = '/oauth2/v1/token';
 let userId = '';
+/** Per token family at `markFamilies`: access tokens minted and refresh tokens issued so far. */
+let marked = new Map<string, { minted: number; issued: number; revoked: boolean }>();
+
+/**
+ * What the families of one user went through since `markFamilies`, counted at the peer:
+ * each successful refresh mints one access token, and under ROTATE issues one refresh
+ * token. A family that minted twice was refreshed twice (a double refresh, whatever token
+ * it used); one that minted more than it rotated under ROTATE had a refresh token used
+ * again within the grace period; one revoked since was refused for reuse.
+ */
+function familyRefreshes(forUser: string) {
+  const counts = { families: 0, refreshedOnce: 0, notRefreshed: 0, doubleRefreshed: 0 };
+  let extraRefreshes = 0;
+  let tokensReused = 0;
+  let revoked = 0;
+  for (const family of okta.authorizations({ clientId: CLIENT_ID, userId: forUser })) {
+    const before = marked.get(family.id);
+    if (!before) continue;
+    counts.families += 1;
+    const minted = family.accessTokens.length - before.minted;
+    const issued = family.refreshTokens.length - before.issued;
+    if (minted === 0) counts.notRefreshed += 1;
+    else if (minted === 1) counts.refreshedOnce += 1;
+    else {
+      counts.doubleRefreshed += 1;
+      extraRefreshes += minted - 1;
+    }
+    if (issued > 0 && issued < minted) tokensReused += minted - issued;
+    if (family.revoked && !before.revoked) revoked += 1;
+  }
+  return { ...counts, extraRefreshes, tokensReused, revoked };
+}
 
 serveCommands(
   { origin: okta.origin },
@@ -32,14 +69,47 @@ serveCommands(
       okta.autoSignIn(userId);
       return { userId };
     },
+    /** Another super admin: the families issued to them can be told apart. */
+    addAdmin(args: { login: string }) {
+      return {
+        userId: okta.addUser({
+          login: args.login,
+          password: 'correct horse battery staple',
+          roles: ['SUPER_ADMIN'],
+          assignedTo: [CLIENT_ID],
+        }).id,
+      };
+    },
     /** Token families as a code exchange makes them, issued in parallel. */
-    issueTokens(args: { count: number }): Promise<TokenResponse[]> {
+    issueTokens(args: { count: number; userId?: string }): Promise<TokenResponse[]> {
       return Promise.all(
         Array.from({ length: args.count }, () =>
-          okta.issueTokens({ clientId: CLIENT_ID, userId, scopes: SEED_SCOPES }),
+          okta.issueTokens({
+            clientId: CLIENT_ID,
+            userId: args.userId ?? userId,
+            scopes: SEED_SCOPES,
+          }),
         ),
       );
     },
+    /** E.g. `{ rotation: 'ROTATE', leewaySeconds: 0 }`: any reuse of a refresh token is refused. */
+    setRotation(args: { policy: RefreshTokenPolicy }) {
+      okta.updateApp(CLIENT_ID, { refreshToken: args.policy });
+    },
+    markFamilies(args: { userId: string }) {
+      marked = new Map(
+        okta.authorizations({ clientId: CLIENT_ID, userId: args.userId }).map((family) => [
+          family.id,
+          {
+            minted: family.accessTokens.length,
+            issued: family.refreshTokens.length,
+            revoked: family.revoked,
+          },
+        ]),
+      );
+      return marked.size;
+    },
+    familyRefreshes: (args: { userId: string }) => familyRefreshes(args.userId),
     setTokenRateLimit(args: { limit: RateLimit | null }) {
       okta.setRateLimit(TOKEN_PATH, args.limit);
     },
@@ -48,6 +118,8 @@ serveCommands(
         rateLimited: okta.rateLimitedCount,
         tokenRequests: okta.countRequests(TOKEN_PATH),
         tokenOk: okta.countRequests(TOKEN_PATH, 200),
+        // Okta's answer to a revoked, expired or reused refresh token.
+        tokenInvalidGrant: okta.countRequests(TOKEN_PATH, 400),
       };
     },
   },
