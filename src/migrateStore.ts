@@ -126,9 +126,16 @@ try {
 }
 
 let result: CopyResult;
+const progress = new Map<string, number>();
 try {
   result = await copyToPostgres(source, target, {
     batchRows: args.batchRows,
+    onRows: (table, rows) => {
+      const shown = progress.get(table) ?? 0;
+      if (rows < shown + 10_000) return;
+      progress.set(table, rows);
+      out(`  ${table}: … ${rows} rows so far`);
+    },
     onTableCopied: (table, rows) => out(`  ${table}: ${rows} rows copied`),
   });
 } catch (error) {

@@ -31,6 +31,8 @@ export type CopyResult =
 export interface CopyOptions {
   /** Rows read and inserted at a time (fewer for a table too wide for PostgreSQL's 65,535 parameters). */
   batchRows?: number;
+  /** Called after each batch, with the rows of the table copied so far. */
+  onRows?: (table: string, rows: number) => void;
   /** Called after each table is copied, before the checks. */
   onTableCopied?: (table: string, rows: number) => void;
 }
@@ -62,7 +64,7 @@ export async function copyToPostgres(
       await lockEmptyTables(target, plan);
       const copied = new Map<string, TableChecksum>();
       for (const table of plan) {
-        copied.set(table.name, await copyTable(source, target, table, options.batchRows ?? 1_000));
+        copied.set(table.name, await copyTable(source, target, table, options));
         options.onTableCopied?.(table.name, copied.get(table.name)!.rows);
       }
       await restartIdentities(target, plan);
@@ -153,8 +155,9 @@ async function copyTable(
   source: SqliteSource,
   target: Store,
   table: CopyTable,
-  batchRows: number,
+  options: CopyOptions,
 ): Promise<TableChecksum> {
+  const batchRows = options.batchRows ?? 1_000;
   const checksum = new TableChecksum();
   const pg = target.db as unknown as NodePgDatabase<Record<string, never>>;
   const size = Math.max(1, Math.min(batchRows, Math.floor(MAX_PARAMETERS / table.columns.length)));
@@ -183,6 +186,7 @@ async function copyTable(
       return row;
     });
     await pg.insert(table.pg).values(values);
+    options.onRows?.(table.name, checksum.rows);
   }
   return checksum;
 }
