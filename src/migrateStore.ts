@@ -102,17 +102,23 @@ if (loaded.config.databasePath === ':memory:' || !isFile(sourcePath)) {
 }
 
 const ring = createKeyRing(loaded.config.encryptionKey, loaded.config.encryptionKeysPrevious);
-const opened = openSqliteSource(sourcePath);
+let opened: ReturnType<typeof openSqliteSource>;
+try {
+  opened = openSqliteSource(sourcePath);
+} catch (error) {
+  fail([`migrate-store cannot read ${sourcePath}: ${(error as Error).message}`]);
+}
 if (!opened.ok) fail([`migrate-store refused: ${opened.message}`, 'Nothing was written.']);
 const source = opened.source;
 
+out(`Checking that every sealed value in ${sourcePath} opens with ENCRYPTION_KEY.`);
 const survey = surveySealedValues(source, ring);
 if (survey.unknownKeys.length > 0 || survey.unreadable.length > 0) {
   source.close();
   fail(unopenedValues(survey));
 }
 
-out(`Copying ${sourcePath} into ${redactDatabaseUrl(targetUrl)} (${targetName}).`);
+out(`Copying it into ${redactDatabaseUrl(targetUrl)} (${targetName}).`);
 let target: Store;
 try {
   target = await openPostgres(targetUrl, { poolSize: 2 });
