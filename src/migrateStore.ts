@@ -82,7 +82,9 @@ try {
 }
 
 const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined };
-const configuredPath = resolve(args.from ?? env.DATABASE_PATH ?? './data/okta-connect.sqlite');
+const configuredPath = resolve(
+  args.from ?? (env.DATABASE_PATH?.trim() || './data/okta-connect.sqlite'),
+);
 const keyFile = join(dirname(configuredPath), 'encryption.key');
 if (!env.ENCRYPTION_KEY?.trim()) fail(missingKey());
 const loaded = loadStoreConfig(env);
@@ -145,8 +147,12 @@ try {
     onTableCopied: (table, rows) => out(`  ${table}: ${rows} rows copied`),
   });
 } catch (error) {
+  const message = (error as Error).message;
   fail([
-    `migrate-store stopped: ${(error as Error).message}`,
+    `migrate-store stopped: ${message}`,
+    ...(message.includes('lock timeout')
+      ? ['Another process is writing to the PostgreSQL database: is a bot already running on it?']
+      : []),
     'The PostgreSQL transaction was rolled back: nothing was written. Fix the cause and run it again.',
   ]);
 } finally {

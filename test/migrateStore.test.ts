@@ -162,7 +162,8 @@ async function sealedInstall(key = KEY_A) {
   return { path, plaintexts };
 }
 
-describePostgres('npm run migrate-store', () => {
+// Each test starts the command, a compiled node process, several times on a shared machine.
+describePostgres('npm run migrate-store', { timeout: 60_000 }, () => {
   it('copies every row of every table the schema declares, each column converted, and prints the verified counts', async () => {
     const path = join(tempDir(), 'okta-connect.sqlite');
     const handle = openDatabase(path);
