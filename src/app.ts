@@ -34,6 +34,7 @@ import { callbackRoute } from './web/callbackRoute.ts';
 import { healthRoutes } from './web/health.ts';
 import { createWebServer, type WebServer } from './web/server.ts';
 import { setupRoutes } from './web/setupRoutes.ts';
+import { createWorkUnderWay } from './workUnderWay.ts';
 
 /** Slack never sends more than a few hundred kB; anything larger is refused with 413. */
 const SLACK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -135,6 +136,10 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     clientOptions,
     deferInitialization: true,
   });
+  // Every Slack request's listener, from before its answer until its last step after it
+  // (a result to the response_url, a modal, a DM): stop() lets these finish.
+  const slackWork = createWorkUnderWay();
+  app.use(({ next }) => slackWork.track(next));
   // Bolt's own client (the bot token, these options) serves the flows and pages too.
   const { client } = app;
   const notifier = createNotifier(client, deps.logger, metrics);
@@ -228,12 +233,21 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       return { port };
     },
     async stop(graceMs = 10_000) {
+      const deadline = Date.now() + graceMs;
       home.stop();
       // In Socket Mode, disconnect first: Slack then sends new envelopes to the app's
       // other connections while this process finishes what it has.
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
       await Promise.all([web.close(graceMs), health.stop(graceMs)]);
-      // After the requests and the sweep step: they may still post to Slack.
+      // Slack's requests are answered before they are done: their work goes on after the
+      // answer, with the database and Slack, and gets what is left of the grace period.
+      if (!(await slackWork.settled(Math.max(0, deadline - Date.now())))) {
+        deps.logger.warn(
+          { underWay: slackWork.size() },
+          'stopping before Slack requests finished their work',
+        );
+      }
+      // After the requests, their work and the sweep step: they may still post to Slack.
       await slackHttp.close();
     },
   };
