@@ -136,10 +136,11 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     clientOptions,
     deferInitialization: true,
   });
-  // Every Slack request's listener, from before its answer until its last step after it
-  // (a result to the response_url, a modal, a DM): stop() lets these finish.
-  const slackWork = createWorkUnderWay();
-  app.use(({ next }) => slackWork.track(next));
+  // Work that goes on after an answer: every Slack request's listener, from before its
+  // answer to its last step (a result to the response_url, a modal, a DM), and the
+  // callback's DM and alert. stop() lets it finish.
+  const afterAnswer = createWorkUnderWay();
+  app.use(({ next }) => afterAnswer.track(next));
   // Bolt's own client (the bot token, these options) serves the flows and pages too.
   const { client } = app;
   const notifier = createNotifier(client, deps.logger, metrics);
@@ -198,7 +199,13 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     }),
     ...setupRoutes(flows),
     ...apiKeyRoutes(flows),
-    callbackRoute(flows, notifier, alerts, (teamId) => home.refresh(teamId)),
+    callbackRoute(
+      flows,
+      notifier,
+      alerts,
+      (teamId) => home.refresh(teamId),
+      (work) => afterAnswer.track(work),
+    ),
     // Last: it ends with a catch-all for /api/*.
     ...apiRoutes(flows, alerts, config.apiKeys, { owner: `${owner}:api`, metrics }),
   ];
@@ -239,12 +246,13 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       // other connections while this process finishes what it has.
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
       await Promise.all([web.close(graceMs), health.stop(graceMs)]);
-      // Slack's requests are answered before they are done: their work goes on after the
-      // answer, with the database and Slack, and gets what is left of the grace period.
-      if (!(await slackWork.settled(Math.max(0, deadline - Date.now())))) {
+      // Slack's requests (and the callback) are answered before they are done: their work
+      // goes on after the answer, with the database and Slack, and gets what is left of
+      // the grace period.
+      if (!(await afterAnswer.settled(Math.max(0, deadline - Date.now())))) {
         deps.logger.warn(
-          { underWay: slackWork.size() },
-          'stopping before Slack requests finished their work',
+          { underWay: afterAnswer.size() },
+          'stopping before the work after some answers finished',
         );
       }
       // After the requests, their work and the sweep step: they may still post to Slack.
