@@ -6,13 +6,14 @@ import { Agent, createServer, type IncomingMessage, request, type ServerResponse
  * in turn, no sticky sessions. It records which replica served each request, so a test
  * can show that a journey really crossed replicas.
  *
- * Passive health check, as real balancers do it (nginx `proxy_next_upstream error`,
- * HAProxy `retry-on conn-failure empty-response`): a request is tried on the next replica
- * only when the connection to this one was refused, or reset before any byte of an
- * answer came back, so the replica cannot have answered it. A replica that answered
- * anything, a 503 included, is not second-guessed: its answer is the client's.
- * A replica that does not accept connections (stopped, killed, starting) is thereby
- * skipped for that request, and tried again on its next turn.
+ * Passive health check, as real balancers do it (HAProxy `retry-on conn-failure
+ * empty-response`; nginx `proxy_next_upstream error` for a refused connection, and for a
+ * POST that was already sent only with `non_idempotent`): a request is tried on the next
+ * replica only when the connection to this one was refused, or reset before any byte of
+ * an answer came back (a kept-alive connection the replica closed as the request went
+ * out). A replica that answered anything, a 503 included, is not second-guessed: its
+ * answer is the client's. A replica that does not accept connections (stopped, killed,
+ * starting) is thereby skipped for that request, and tried again on its next turn.
  */
 
 /** One try of a request on one replica: `error` is set when the try failed and was passed on. */

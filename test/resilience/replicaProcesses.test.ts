@@ -161,7 +161,7 @@ describePostgres(
         journey.map((_, i) => (first + i) % REPLICAS),
       );
       expect(journey.flatMap((request) => request.attempts.filter((a) => a.error))).toEqual([]);
-    });
+    }, 30_000);
 
     it('answers a final submission that Slack delivers again to another replica with the first answer: one connection, one DM', async () => {
       const userId = ADMIN2;
@@ -204,7 +204,7 @@ describePostgres(
         ),
       ).toBe(1);
       expect(dms(userId)).toBe(1);
-    });
+    }, 30_000);
 
     it('completes a connection on the other replicas when the one that sent the setup link is killed (SIGKILL) before the callback', async () => {
       const userId = MORE_ADMINS[0];
@@ -247,7 +247,7 @@ describePostgres(
 
       // Back to three for the tests that follow.
       await startReplica(dead);
-    });
+    }, 60_000);
 
     it('sweeps with all three replicas at once against rotating refresh tokens and a slow token endpoint: every connection refreshed once, no invalid_grant, no alert', async () => {
       const CONNECTIONS = 48;
