@@ -34,6 +34,7 @@ import { callbackRoute } from './web/callbackRoute.ts';
 import { healthRoutes } from './web/health.ts';
 import { createWebServer, type WebServer } from './web/server.ts';
 import { setupRoutes } from './web/setupRoutes.ts';
+import { createWorkUnderWay } from './workUnderWay.ts';
 
 /** Slack never sends more than a few hundred kB; anything larger is refused with 413. */
 const SLACK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -135,6 +136,11 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     clientOptions,
     deferInitialization: true,
   });
+  // Work that goes on after an answer: every Slack request's listener, from before its
+  // answer to its last step (a result to the response_url, a modal, a DM), and the
+  // callback's DM and alert. stop() lets it finish.
+  const afterAnswer = createWorkUnderWay();
+  app.use(({ next }) => afterAnswer.track(next));
   // Bolt's own client (the bot token, these options) serves the flows and pages too.
   const { client } = app;
   const notifier = createNotifier(client, deps.logger, metrics);
@@ -193,7 +199,13 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     }),
     ...setupRoutes(flows),
     ...apiKeyRoutes(flows),
-    callbackRoute(flows, notifier, alerts, (teamId) => home.refresh(teamId)),
+    callbackRoute(
+      flows,
+      notifier,
+      alerts,
+      (teamId) => home.refresh(teamId),
+      (work) => afterAnswer.track(work),
+    ),
     // Last: it ends with a catch-all for /api/*.
     ...apiRoutes(flows, alerts, config.apiKeys, { owner: `${owner}:api`, metrics }),
   ];
@@ -228,12 +240,22 @@ export function createBot(config: Config, deps: BotDeps): Bot {
       return { port };
     },
     async stop(graceMs = 10_000) {
+      const deadline = Date.now() + graceMs;
       home.stop();
       // In Socket Mode, disconnect first: Slack then sends new envelopes to the app's
       // other connections while this process finishes what it has.
       if (receiver instanceof SocketModeReceiver) await receiver.stop();
       await Promise.all([web.close(graceMs), health.stop(graceMs)]);
-      // After the requests and the sweep step: they may still post to Slack.
+      // Slack's requests (and the callback) are answered before they are done: their work
+      // goes on after the answer, with the database and Slack, and gets what is left of
+      // the grace period.
+      if (!(await afterAnswer.settled(Math.max(0, deadline - Date.now())))) {
+        deps.logger.warn(
+          { underWay: afterAnswer.size() },
+          'stopping before the work after some answers finished',
+        );
+      }
+      // After the requests, their work and the sweep step: they may still post to Slack.
       await slackHttp.close();
     },
   };

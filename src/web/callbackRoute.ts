@@ -11,6 +11,9 @@ import { renderResultPage } from './pages/renderResultPage.ts';
 import { problemPage } from './problemPages.ts';
 import { BROWSER_COOKIE } from './setupRoutes.ts';
 
+/** Runs work that goes on after the page is answered (the DM, the alert), so shutdown waits for it. */
+export type AfterAnswer = <T>(work: () => Promise<T>) => Promise<T>;
+
 /**
  * `GET /oauth/okta/callback`: Okta sends the admin's browser back here (design §5).
  * `onChange` hears, by team, of every callback about a connection (which may now be
@@ -21,6 +24,7 @@ export function callbackRoute(
   notifier: Notifier,
   alerts: AlertChannel,
   onChange: (teamId: string) => void,
+  afterAnswer: AfterAnswer,
 ): CustomRoute {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requested = new URL(req.url ?? '/', 'http://callback.invalid');
@@ -35,19 +39,21 @@ export function callbackRoute(
       browserBinding: parseCookies(req.headers.cookie).get(BROWSER_COOKIE),
     });
     await report(flows, outcome);
-    tell(notifier, outcome);
+    tell(notifier, outcome, afterAnswer);
     if (outcome.connection) onChange(outcome.connection.teamId);
     if (outcome.ok) {
       // Fire and forget like the DM: the page does not wait for Slack. A scope still
       // missing keeps the alert open, edited to say so; otherwise it is resolved.
-      const incident = incidentOf(outcome.connection);
-      const settled = incident
-        ? raiseAlert(flows, alerts, outcome.connection, incident)
-        : resolveAlert(flows, alerts, outcome.connection, outcome.slackUserId);
+      const { connection } = outcome;
+      const incident = incidentOf(connection);
+      const settled = afterAnswer(() =>
+        incident
+          ? raiseAlert(flows, alerts, connection, incident)
+          : resolveAlert(flows, alerts, connection, outcome.slackUserId),
+      );
       void settled.catch((error: unknown) =>
         flows.logger.warn({ err: error }, 'could not update the alert'),
       );
-      const { connection } = outcome;
       return sendPage(
         res,
         renderResultPage({
@@ -93,7 +99,7 @@ async function report(flows: FlowDeps, outcome: CallbackOutcome): Promise<void> 
 }
 
 /** The same result goes to the admin's DM; the page does not wait for Slack. */
-function tell(notifier: Notifier, outcome: CallbackOutcome): void {
+function tell(notifier: Notifier, outcome: CallbackOutcome, afterAnswer: AfterAnswer): void {
   if (!outcome.slackUserId || (!outcome.ok && outcome.code === 'state_used')) return;
   const message = outcome.ok
     ? resultMessage({
@@ -115,5 +121,6 @@ function tell(notifier: Notifier, outcome: CallbackOutcome): void {
           : {}),
         ...(outcome.retryUrl ? { retryUrl: outcome.retryUrl } : {}),
       });
-  void notifier.dm(outcome.slackUserId, message);
+  const userId = outcome.slackUserId;
+  void afterAnswer(() => notifier.dm(userId, message));
 }

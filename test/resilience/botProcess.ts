@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyRing } from '../../src/crypto.ts';
 import { createAuthRequestsRepo } from '../../src/db/authRequestsRepo.ts';
 import { createConnectionsRepo } from '../../src/db/connectionsRepo.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
+import { openPostgres } from '../../src/db/openPostgres.ts';
+import type { Store as DatabaseStore } from '../../src/db/store.ts';
 import {
   ADMIN,
   ADMIN_PASSWORD,
@@ -18,7 +20,15 @@ import {
 } from '../e2e/harness.ts';
 import { type OktaPeer, type RefreshTokenPolicy, startOktaPeer } from '../peers/okta/index.ts';
 import { type SlackPeer, SlackUser, startSlackPeer } from '../peers/slack/index.ts';
-import { cleanEnv, startTsx, type TsxProcess, waitForHealthz } from '../tsxProcess.ts';
+import {
+  cleanEnv,
+  type Finished,
+  ROOT,
+  startProcess,
+  startTsx,
+  type TsxProcess,
+  waitForHealthz,
+} from '../tsxProcess.ts';
 
 /**
  * The bot as operators run it (`tsx src/main.ts` in a child process, its own process
@@ -39,6 +49,8 @@ export interface World {
   oktaUserId: string;
   dir: string;
   databasePath: string;
+  /** The PostgreSQL database the bots share instead of the SQLite file, when set. */
+  databaseUrl: string | null;
   teamId: string;
   /** The bots started in this world and still running. */
   bots: Set<BotProcess>;
@@ -49,7 +61,13 @@ export interface World {
 
 /** The Okta org (one app, one super admin) and Slack workspace the bots talk to. */
 export async function startWorld(
-  options: { refreshToken?: RefreshTokenPolicy; redirectPorts?: number[] } = {},
+  options: {
+    refreshToken?: RefreshTokenPolicy;
+    /** The ports whose `/oauth/okta/callback` the Okta app accepts as redirect URIs. */
+    redirectPorts?: number[];
+    /** A PostgreSQL database (empty or migrated) for the bots instead of a SQLite file. */
+    databaseUrl?: string;
+  } = {},
 ): Promise<World> {
   const okta = await startOktaPeer();
   const slack = await startSlackPeer({
@@ -81,6 +99,7 @@ export async function startWorld(
     oktaUserId,
     dir,
     databasePath: join(dir, 'bot.sqlite'),
+    databaseUrl: options.databaseUrl ?? null,
     teamId: slack.identity.teamId,
     bots,
     user: (userId, bot) =>
@@ -134,24 +153,65 @@ process.once('exit', () => {
 
 export interface BotProcess {
   readonly port: number;
+  /** Where the bot itself listens: `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** Its PUBLIC_URL: the bot itself, or the balancer in front of it. */
   readonly publicUrl: string;
+  /** Its own Slack request URL (not through a balancer). */
   readonly requestUrl: string;
   readonly child: TsxProcess;
   /** The bot's JSON log lines so far. */
   logs(): Record<string, unknown>[];
   /** SIGKILL to the whole process group, then waits (bounded) until it is gone. */
   kill(): Promise<void>;
+  /** SIGTERM, as an orchestrator stops it, then waits (bounded) for it to exit. */
+  stop(): Promise<Finished>;
 }
 
-/** Starts `tsx src/main.ts` on `port` with the world's peers and database; resolves once /healthz answers. */
+/** The newest modification time of a file under `dir`. */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) {
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * `npm start`'s command (`node dist/main.js`), after checking that dist/ was built from
+ * the sources as they are: a test of an older build would prove nothing about them.
+ */
+function compiledCommand(): string[] {
+  const entry = join(ROOT, 'dist', 'main.js');
+  if (!existsSync(entry) || statSync(entry).mtimeMs < newestUnder(join(ROOT, 'src'))) {
+    throw new Error('dist/ is missing or older than src/: run `npm run build` first');
+  }
+  return [process.execPath, '--enable-source-maps', entry];
+}
+
+/**
+ * Starts the bot on `port` with the world's peers and database (its SQLite file, or its
+ * PostgreSQL database); resolves once /healthz answers. By default `tsx src/main.ts`;
+ * `compiled`: `npm start`'s `node dist/main.js`, which starts faster (nothing to
+ * transpile), for suites that start many bots. `publicUrl` is where browsers reach it (a
+ * load balancer in front of several bots); by default the bot itself.
+ */
 export async function startBot(
   world: World,
-  options: { port?: number; env?: Record<string, string> } = {},
+  options: {
+    port?: number;
+    publicUrl?: string;
+    compiled?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<BotProcess> {
   const port = options.port ?? (await freePort());
-  const publicUrl = `http://127.0.0.1:${port}`;
+  const own = `http://127.0.0.1:${port}`;
+  const publicUrl = options.publicUrl ?? own;
   const cwd = mkdtempSync(join(world.dir, 'cwd-'));
-  const child = startTsx('src/main.ts', {
+  const run = {
     cwd,
     env: cleanEnv({
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -160,7 +220,9 @@ export async function startBot(
       PUBLIC_URL: publicUrl,
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATABASE_PATH: world.databasePath,
+      ...(world.databaseUrl === null
+        ? { DATABASE_PATH: world.databasePath }
+        : { DATABASE_URL: world.databaseUrl }),
       ENCRYPTION_KEY,
       OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: world.okta.origin }),
       ADMIN_USER_IDS: [ADMIN, ADMIN2, ...MORE_ADMINS].join(','),
@@ -168,11 +230,15 @@ export async function startBot(
       LOG_LEVEL: 'info',
       ...options.env,
     }),
-  });
+  };
+  const child = options.compiled
+    ? startProcess('node dist/main.js', compiledCommand(), run)
+    : startTsx('src/main.ts', run);
   const bot: BotProcess = {
     port,
+    url: own,
     publicUrl,
-    requestUrl: `${publicUrl}/slack/events`,
+    requestUrl: `${own}/slack/events`,
     child,
     logs: () =>
       child
@@ -185,14 +251,22 @@ export async function startBot(
       await child.finished(10_000);
       world.bots.delete(bot);
     },
+    async stop() {
+      child.signal('SIGTERM');
+      try {
+        return await child.finished(15_000);
+      } finally {
+        world.bots.delete(bot);
+      }
+    },
   };
   world.bots.add(bot);
   live.add(child);
-  await waitForHealthz(child, publicUrl, { timeoutMs: 20_000 });
+  await waitForHealthz(child, own, { timeoutMs: 20_000 });
   return bot;
 }
 
-/** The bot's database, opened by the test (WAL: alongside running bots). */
+/** The bot's database, opened by the test. */
 export interface Store {
   handle: DatabaseHandle;
   connections: ReturnType<typeof createConnectionsRepo>;
@@ -200,6 +274,7 @@ export interface Store {
   close(): void;
 }
 
+/** The world's SQLite file, opened by the test (WAL: alongside running bots). */
 export function openStore(world: World): Store {
   const handle = openDatabase(world.databasePath);
   const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
@@ -208,5 +283,25 @@ export function openStore(world: World): Store {
     connections: createConnectionsRepo(handle, ring, Date.now),
     authRequests: createAuthRequestsRepo(handle, ring, Date.now),
     close: () => handle.close(),
+  };
+}
+
+/** The world's PostgreSQL database, opened by the test alongside running bots. */
+export interface SharedStore {
+  store: DatabaseStore;
+  connections: ReturnType<typeof createConnectionsRepo>;
+  authRequests: ReturnType<typeof createAuthRequestsRepo>;
+  close(): Promise<void>;
+}
+
+export async function openSharedStore(world: World): Promise<SharedStore> {
+  if (world.databaseUrl === null) throw new Error('this world keeps its bots on SQLite');
+  const store = await openPostgres(world.databaseUrl, { poolSize: 4 });
+  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
+  return {
+    store,
+    connections: createConnectionsRepo(store, ring, Date.now),
+    authRequests: createAuthRequestsRepo(store, ring, Date.now),
+    close: () => store.close(),
   };
 }
