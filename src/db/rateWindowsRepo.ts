@@ -5,11 +5,9 @@ import type { Store } from './store.ts';
 
 /** How the sweep may spend one org's window (see RateGate). */
 export interface ClaimRules {
-  /** Background requests in flight per org, across every replica. */
-  maxInFlight: number;
   /** The part of each window left to the org's other clients. */
   reserveFraction: number;
-  /** How long a claim counts as in flight when its process never releases it. */
+  /** How long a claim counts as in flight when its process never releases it (it died). */
   leaseMs: number;
 }
 
@@ -23,7 +21,7 @@ export interface SeenWindow {
 
 export type ClaimVerdict =
   | { ok: true; id: string }
-  /** `retryAt`: the window's end; null when only a release (by any replica) frees a turn. */
+  /** `retryAt`: the window's end; null when the end is not known yet (answers in flight will say). */
   | { ok: false; retryAt: number | null };
 
 /**
@@ -62,25 +60,25 @@ export function createRateWindowsRepo(store: Store, clock: Clock = systemClock) 
 
   return store.serialize({
     /**
-     * One background request to `org` may start when fewer than `maxInFlight` are in
-     * flight and the window has more than the reserve left; it is then counted against
-     * the window at once, before Okta sees it.
+     * One background request to `org` may start when the window has more than the
+     * reserve left; it is then counted against the window at once, before Okta sees it.
      */
     claim(org: string, rules: ClaimRules): Promise<ClaimVerdict> {
       return store.transaction(async () => {
         const now = clock();
         const row = await takeRow(org, now);
+        const busy = await inFlight(org, now);
         let { remaining, resetAt } = row;
         if (resetAt !== null && now >= resetAt) {
           // A new window: Okta's whole limit, counted down until an answer names its end.
-          remaining = row.requestLimit;
+          // Requests still in flight may land in it, so they count against it too.
+          remaining = row.requestLimit === null ? null : row.requestLimit - busy;
           resetAt = null;
         }
-        const busy = await inFlight(org, now);
-        if (busy >= rules.maxInFlight) return { ok: false, retryAt: null };
         const limit = row.requestLimit;
         const reserve = limit === null ? 0 : Math.ceil(limit * rules.reserveFraction);
-        // No figures yet: requests go (within maxInFlight) and their answers bring them.
+        // No figures yet: requests go (each process keeps its own few in flight) and their
+        // answers bring them.
         if (remaining !== null && remaining <= reserve) {
           if (resetAt !== null) return { ok: false, retryAt: resetAt };
           // Spent, with the end unknown: the answers in flight will name it. With none in

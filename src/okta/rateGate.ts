@@ -7,18 +7,24 @@ import type { Logger } from '../logger.ts';
  * requests in flight per org. Background work (the health sweep) passes through it;
  * an admin's own click does not wait behind it.
  *
- * With `shared`, the window and the requests in flight are kept in the store, so every
- * replica on it spends the same budget: each request is claimed there (counted against
- * the window before Okta sees it) and every answer's figures are written there. Counting
- * claims, not answers, is what holds N replicas to one budget; the in-flight claims also
- * bound concurrency across replicas (Okta has per-org concurrency limits as well), and a
- * claim left by a process that died frees itself after `CLAIM_LEASE_MS`. When the store
- * does not answer, the gate goes on with what this process knows (the figures it has
- * seen, its own requests in flight), logs it, and uses the store again once it answers:
- * the sweep never waits on a database that is down.
+ * With `shared`, the window is kept in the store, so every replica on it spends the one
+ * budget of the org: each request is claimed there first (counted against the window
+ * before Okta sees it) and every answer's figures are written there. Counting claims,
+ * not answers, is the bound that matters: however many replicas send, and however many
+ * requests are in flight, the window's requests never exceed what the store let go, so
+ * N replicas need no shared bound on requests in flight to stay within the budget. The
+ * in-flight claims are kept in the store too, but only so that Okta's figures (which
+ * cannot count a request that has not arrived yet) are read net of them; each process
+ * still keeps `maxInFlight` per org, so N replicas have at most N × `maxInFlight` in
+ * flight, a dozen for the two or three replicas the bot is run with, far from the
+ * per-org concurrency limits Okta applies. A claim left by a process that died counts
+ * for `CLAIM_LEASE_MS`. When the store does not answer, the gate goes on with what this
+ * process knows (the figures it has seen, its own requests in flight), logs it once,
+ * and uses the store again once it answers: the sweep never waits on a database that
+ * is down.
  */
 export interface GateOptions {
-  /** Requests in flight per org at most (across replicas with `shared`). */
+  /** Requests in flight per org at most, in this process. */
   maxInFlight: number;
   /**
    * Requests of the window left to others: Okta's buckets are shared with every other
@@ -41,7 +47,7 @@ export interface SharedWindows {
 
 /** Longer than any request to Okta takes (10 s timeout), retries of the HTTP client included. */
 const CLAIM_LEASE_MS = 60_000;
-/** How often a waiter looks again when only another replica's release can free a turn. */
+/** How often a waiter looks again when only another replica's answers can tell the window's end. */
 const POLL_MS = 200;
 
 interface OrgState {
@@ -86,37 +92,51 @@ export class RateGate {
     if (!shared) return this.acquireHere(org);
     const state = this.state(org);
     for (;;) {
-      // This process's latest figures first, so its next claim is counted against them.
-      await state.observing;
-      let verdict: ClaimVerdict;
+      if (state.inFlight >= this.options.maxInFlight) {
+        await this.nextRelease(state);
+        continue;
+      }
+      // The slot is taken while the claim is asked for, so this process's other requests
+      // do not all ask at once.
+      state.inFlight += 1;
+      let verdict: ClaimVerdict | null;
       try {
+        // This process's latest figures first, so that its claim is counted against them.
+        await state.observing;
         verdict = await shared.claim(org, {
-          maxInFlight: this.options.maxInFlight,
           reserveFraction: this.options.reserveFraction,
           leaseMs: CLAIM_LEASE_MS,
         });
         this.storeAnswered();
       } catch (error) {
         this.storeFailed(error, org);
-        await this.acquireHere(org);
-        state.claims.push(null);
+        verdict = null;
+      }
+      if (verdict?.ok) {
+        state.claims.push(verdict.id);
         return;
       }
-      if (verdict.ok) {
-        state.inFlight += 1;
-        state.claims.push(verdict.id);
+      state.inFlight -= 1;
+      state.waiters.shift()?.();
+      if (verdict === null) {
+        await this.acquireHere(org);
+        state.claims.push(null);
         return;
       }
       if (verdict.retryAt !== null) {
         await this.options.sleep(this.untilWithJitter(verdict.retryAt));
       } else if (state.inFlight > 0) {
-        // One of this process's own requests will free a turn: its release wakes us.
-        await new Promise<void>((resolve) => state.waiters.push(resolve));
+        // The answers in flight will name the window's end; one of ours wakes us.
+        await this.nextRelease(state);
       } else {
-        // Only other replicas hold the org's turns; their releases are seen by looking.
+        // Only other replicas' answers will: look again shortly.
         await this.options.sleep(POLL_MS + Math.floor(Math.random() * POLL_MS));
       }
     }
+  }
+
+  private nextRelease(state: OrgState): Promise<void> {
+    return new Promise<void>((resolve) => state.waiters.push(resolve));
   }
 
   /** The gate of one process alone: without a store, or while it does not answer. */
@@ -147,7 +167,7 @@ export class RateGate {
           continue;
         }
       }
-      await new Promise<void>((resolve) => state.waiters.push(resolve));
+      await this.nextRelease(state);
     }
   }
 
@@ -166,9 +186,10 @@ export class RateGate {
       state.waiters.shift()?.();
       return;
     }
-    // The waiter wakes once the store has the claim back, so its own claim can count it.
-    shared
-      .release(id)
+    // After this answer's figures are written: until then the claim keeps the request
+    // counted. The waiter wakes once the store has both.
+    state.observing
+      .then(() => shared.release(id))
       .catch((error: unknown) => this.storeFailed(error, org))
       .finally(() => state.waiters.shift()?.());
   }
