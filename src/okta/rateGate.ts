@@ -58,8 +58,13 @@ interface OrgState {
   waiters: (() => void)[];
   /** Claims this process holds in the store; `null` for a request let through locally. */
   claims: (string | null)[];
-  /** The last figures being written to the store, awaited before the next claim. */
+  /** The figures being written to the store, awaited before the next claim. */
   observing: Promise<void>;
+  /**
+   * Figures seen while a write was under way, merged (one window: the lowest; a later
+   * window wins) so that a burst of answers costs at most one more write, not a queue.
+   */
+  unwritten: SeenWindow | null;
 }
 
 export class RateGate {
@@ -80,6 +85,7 @@ export class RateGate {
         waiters: [],
         claims: [],
         observing: Promise.resolve(),
+        unwritten: null,
       };
       this.orgs.set(org, state);
     }
@@ -216,9 +222,20 @@ export class RateGate {
     const shared = this.options.shared;
     if (!shared) return;
     const seen: SeenWindow = { limit: knownLimit, remaining: Math.max(0, remaining), resetAt };
-    state.observing = state.observing
-      .then(() => shared.observe(org, seen))
-      .catch((error: unknown) => this.storeFailed(error, org));
+    // A write already queued takes these figures along.
+    const queued = state.unwritten !== null;
+    state.unwritten = mergeSeen(state.unwritten, seen);
+    if (queued) return;
+    state.observing = state.observing.then(async () => {
+      const figures = state.unwritten;
+      state.unwritten = null;
+      if (!figures) return;
+      try {
+        await shared.observe(org, figures);
+      } catch (error) {
+        this.storeFailed(error, org);
+      }
+    });
   }
 
   private storeFailed(error: unknown, org: string): void {
@@ -235,4 +252,17 @@ export class RateGate {
     this.storeDown = false;
     this.options.logger?.info('rate-limit windows in the database answer again');
   }
+}
+
+/** Two answers' figures as one: within a window the lowest count, else the later window's. */
+function mergeSeen(earlier: SeenWindow | null, later: SeenWindow): SeenWindow {
+  if (earlier === null) return later;
+  if (earlier.resetAt === later.resetAt) {
+    return {
+      limit: later.limit ?? earlier.limit,
+      remaining: Math.min(earlier.remaining, later.remaining),
+      resetAt: later.resetAt,
+    };
+  }
+  return (earlier.resetAt ?? 0) > (later.resetAt ?? 0) ? earlier : later;
 }

@@ -111,4 +111,27 @@ describe('the rate gate on a shared store', () => {
     gate.release(ORG);
     expect(lines.at(-1)?.msg).toBe('rate-limit windows in the database answer again');
   });
+
+  it('writes a burst of answers as one, keeping the lowest count of the window', async () => {
+    const clock = manualClock();
+    const store = await openTestDatabase('memory');
+    const real = createRateWindowsRepo(store, clock);
+    const written: number[] = [];
+    const windows: SharedWindows = {
+      ...real,
+      observe: (org, seen) => {
+        written.push(seen.remaining);
+        return real.observe(org, seen);
+      },
+    };
+    const { gate } = gateOn(windows, clock);
+    const resetSeconds = Math.floor(clock() / 1000) + 60;
+    for (const remaining of [9, 4, 7, 6, 5])
+      gate.observe(ORG, rateHeaders(remaining, resetSeconds));
+    await settle();
+
+    expect(written).toEqual([4]);
+    const [row] = await store.db.select().from(store.tables.orgRateWindows);
+    expect(row).toMatchObject({ org: ORG, remaining: 4, requestLimit: 10 });
+  });
 });
