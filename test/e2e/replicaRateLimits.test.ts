@@ -52,7 +52,7 @@ describePostgres('replicas sharing one Okta org’s rate limit on PostgreSQL', (
           runSweep(h.bot.flows, { owner: `replica-${i}`, gate: h.bot.gate, sleep }),
         ),
       );
-      swept.forEach((report, i) => reports[i]?.push(report));
+      for (const [i, report] of swept.entries()) reports[i]?.push(report);
       refreshed += swept.reduce((sum, report) => sum + report.refreshed, 0);
     }
 
