@@ -8,6 +8,8 @@ import { createAuditRepo } from './db/auditRepo.ts';
 import { createAuthRequestsRepo } from './db/authRequestsRepo.ts';
 import { createConnectionsRepo } from './db/connectionsRepo.ts';
 import { createDeliveriesRepo } from './db/deliveriesRepo.ts';
+import { createHomeViewersRepo } from './db/homeViewersRepo.ts';
+import { createRateWindowsRepo } from './db/rateWindowsRepo.ts';
 import type { Store } from './db/store.ts';
 import { type AlertChannel, incidentOf, raiseAlert } from './flows/alerts.ts';
 import { createPermissionCheck } from './flows/checkPermission.ts';
@@ -71,16 +73,25 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     connectionsByStatus: () => flows.connections.countByStatus(),
   });
   const ring = createKeyRing(config.encryptionKey, config.encryptionKeysPrevious);
-  // Sweep requests per Okta org: a few at a time, never the last tenth of the org's
-  // rate-limit window, which Workflows and other clients share with the bot.
-  const gate = new RateGate({ maxInFlight: 4, reserveFraction: 0.1, now, sleep });
   const store = deps.database;
+  // Sweep requests per Okta org: a few at a time, never the last tenth of the org's
+  // rate-limit window, which Workflows and other clients share with the bot. Kept in the
+  // store, so that every replica on it spends the one budget of the org.
+  const gate = new RateGate({
+    maxInFlight: 4,
+    reserveFraction: 0.1,
+    now,
+    sleep,
+    shared: createRateWindowsRepo(store, now),
+    logger: deps.logger,
+  });
   const flows: FlowDeps = {
     connections: createConnectionsRepo(store, ring, now),
     authRequests: createAuthRequestsRepo(store, ring, now),
     audit: createAuditRepo(store, now),
     apiKeys: createApiKeysRepo(store, now),
     deliveries: createDeliveriesRepo(store, now),
+    homeViewers: createHomeViewersRepo(store),
     orgs: new OktaOrgs({
       originOverrides: config.originOverrides,
       now,

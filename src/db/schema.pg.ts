@@ -189,3 +189,35 @@ export const slackDeliveries = pgTable(
   },
   (t) => [index('slack_deliveries_expires_idx').on(t.expiresAt)],
 );
+
+export const orgRateWindows = pgTable('org_rate_windows', {
+  org: text('org').primaryKey(),
+  requestLimit: integer('request_limit'),
+  remaining: integer('remaining'),
+  resetAt: epochMs('reset_at'),
+  updatedAt: epochMs('updated_at').notNull(),
+});
+
+export const orgRateClaims = pgTable(
+  'org_rate_claims',
+  {
+    id: text('id').primaryKey(),
+    org: text('org').notNull(),
+    expiresAt: epochMs('expires_at').notNull(),
+  },
+  (t) => [index('org_rate_claims_org_idx').on(t.org, t.expiresAt)],
+);
+
+export const homeViewers = pgTable(
+  'home_viewers',
+  {
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    page: integer('page').notNull(),
+    seenAt: epochMs('seen_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('home_viewers_seen_idx').on(t.seenAt),
+  ],
+);

@@ -225,3 +225,51 @@ export const slackDeliveries = sqliteTable(
   },
   (t) => [index('slack_deliveries_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * Each Okta org's rate-limit window as the bot last saw it (`X-Rate-Limit-*`), shared by
+ * every replica so that together they spend one org's budget, not one budget each.
+ * `remaining` counts down with every claim made before a background request, and is
+ * lowered to what Okta reports; null while Okta has not said (no window known yet).
+ * `reset_at` (ms) is when the window ends, null after it ended until Okta names the next.
+ */
+export const orgRateWindows = sqliteTable('org_rate_windows', {
+  org: text('org').primaryKey(),
+  requestLimit: integer('request_limit'),
+  remaining: integer('remaining'),
+  resetAt: integer('reset_at'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Background requests to an org that were claimed and not yet released, by any replica:
+ * the bound on requests in flight per org. A claim left by a process that died frees
+ * itself at `expires_at`.
+ */
+export const orgRateClaims = sqliteTable(
+  'org_rate_claims',
+  {
+    id: text('id').primaryKey(),
+    org: text('org').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('org_rate_claims_org_idx').on(t.org, t.expiresAt)],
+);
+
+/**
+ * Who opened the bot's Home tab recently and on which page, so that a change handled by
+ * any replica republishes their tab. Forgotten after a while (see homeRefresher.ts).
+ */
+export const homeViewers = sqliteTable(
+  'home_viewers',
+  {
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    page: integer('page').notNull(),
+    seenAt: integer('seen_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.userId] }),
+    index('home_viewers_seen_idx').on(t.seenAt),
+  ],
+);

@@ -20,6 +20,9 @@ const TABLE_NAMES = [
   'apiKeys',
   'apiKeyConnections',
   'slackDeliveries',
+  'orgRateWindows',
+  'orgRateClaims',
+  'homeViewers',
 ] as const;
 
 export type Tables = Pick<typeof schema, (typeof TABLE_NAMES)[number]>;

@@ -3,6 +3,7 @@ import type { AuditRepo } from '../db/auditRepo.ts';
 import type { AuthRequestsRepo } from '../db/authRequestsRepo.ts';
 import type { ConnectionsRepo } from '../db/connectionsRepo.ts';
 import type { DeliveriesRepo } from '../db/deliveriesRepo.ts';
+import type { HomeViewersRepo } from '../db/homeViewersRepo.ts';
 import type { Logger } from '../logger.ts';
 import type { OktaOrgs } from '../okta/oktaOrgs.ts';
 
@@ -24,6 +25,8 @@ export interface FlowDeps {
   apiKeys: ApiKeysRepo;
   /** Slack deliveries already answered, so a repeat gets the same answer on any replica. */
   deliveries: DeliveriesRepo;
+  /** Who looks at the Home tab, so a change handled by any replica republishes it. */
+  homeViewers: HomeViewersRepo;
   orgs: OktaOrgs;
   settings: FlowSettings;
   logger: Logger;

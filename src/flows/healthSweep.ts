@@ -69,8 +69,9 @@ export async function runSweep(deps: FlowDeps, options: SweepOptions): Promise<S
     skipped: 0,
     expiredRequestsDeleted: await deps.authRequests.deleteExpired(deps.now()),
   };
-  // Remembered Slack answers past their time (see rememberSubmission), in the same pass.
+  // Remembered Slack answers and Home tab viewers past their time, in the same pass.
   await deps.deliveries.deleteExpired(deps.now());
+  await deps.homeViewers.deleteExpired(deps.now());
   const concurrency = options.concurrency ?? 16;
   const batchSize = options.batchSize ?? 500;
   const seen = new Set<string>();

@@ -8,12 +8,12 @@ import { homePage } from './homePage.ts';
 /**
  * A burst of changes (a sweep marking many connections, a test, a delete) republishes
  * once: Slack allows views.publish about a hundred times a minute per workspace, and
- * each republish costs one call per viewer.
+ * each republish costs one call per viewer. The debounce is per process: when two
+ * replicas both handle changes of a team, each republishes once, and that is harmless —
+ * views.publish replaces the whole tab, so the same view published twice shows the same.
  */
 const DEBOUNCE_MS = 2_000;
-/** Whoever opened the Home tab within this time is probably still looking at it. */
-const RECENT_MS = 15 * 60 * 1000;
-/** A bound on the calls one change costs; the oldest viewers are forgotten first. */
+/** A bound on the calls one change costs; the viewers seen longest ago are forgotten first. */
 const MAX_VIEWERS_PER_TEAM = 50;
 
 type HomePage = Awaited<ReturnType<typeof homePage>>;
@@ -25,7 +25,11 @@ export interface HomeRefresher {
    * tab shows page 1, where the connections that need attention are.
    */
   show(who: { teamId: string; userId: string }, page?: number): Promise<void>;
-  /** A connection of this team changed: republish, soon and once, for its recent viewers. */
+  /**
+   * A connection of this team changed: republish, soon and once, for its recent viewers.
+   * They are kept in the store, so viewers who opened the tab through another replica
+   * are republished too.
+   */
   refresh(teamId: string): void;
   /** Drops pending republishes (shutdown). */
   stop(): void;
@@ -43,33 +47,53 @@ export interface HomeRefresherOptions {
 export function createHomeRefresher(options: HomeRefresherOptions): HomeRefresher {
   const { flows, logger } = options;
   const debounceMs = options.debounceMs ?? DEBOUNCE_MS;
-  const viewers = new Map<string, Map<string, { page: number; at: number }>>();
   const timers = new Map<string, NodeJS.Timeout>();
   const runs = new Map<string, Promise<void>>();
 
-  /** `pages`: the pages one republish has built already, shared by its viewers. */
+  /**
+   * Publishes `page` for one viewer. `seenAt`: when they opened the tab (now, for
+   * `show`); `pages`: the pages one republish has built already, shared by its viewers.
+   */
   const publish = async (
     teamId: string,
     userId: string,
     page: number,
-    opened: boolean,
+    seen: { opened: true } | { opened: false; seenAt: number },
     pages?: Map<number, HomePage>,
   ) => {
     const allowed = await options.checkPermission(userId);
-    const team = viewers.get(teamId) ?? new Map<string, { page: number; at: number }>();
     let view: types.HomeView;
+    let remember: () => Promise<void>;
     if (allowed.ok) {
       const shown = pages?.get(page) ?? (await homePage(flows, teamId, page));
       pages?.set(page, shown);
       view = shown.view;
-      const at = opened ? flows.now() : (team.get(userId)?.at ?? flows.now());
-      team.delete(userId);
-      team.set(userId, { page: shown.page, at });
-      if (team.size > MAX_VIEWERS_PER_TEAM) team.delete(team.keys().next().value as string);
-      viewers.set(teamId, team);
+      remember = seen.opened
+        ? () =>
+            flows.homeViewers.remember(
+              teamId,
+              { userId, page: shown.page, seenAt: flows.now() },
+              MAX_VIEWERS_PER_TEAM,
+            )
+        : async () => {
+            if (shown.page !== page) {
+              await flows.homeViewers.movePage(teamId, {
+                userId,
+                page: shown.page,
+                seenAt: seen.seenAt,
+              });
+            }
+          };
     } else {
       view = restrictedHomeView(allowed.code);
-      team.delete(userId);
+      remember = () => flows.homeViewers.forget(teamId, [userId]);
+    }
+    try {
+      // Before publishing, so that a change from here on republishes for them.
+      await remember();
+    } catch (error) {
+      // Only the tab's later republishing is at stake: it is still shown.
+      logger.warn({ err: error, userId }, 'could not remember the Home tab viewer');
     }
     try {
       await options.client.views.publish({ user_id: userId, view });
@@ -79,23 +103,24 @@ export function createHomeRefresher(options: HomeRefresherOptions): HomeRefreshe
   };
 
   const republish = async (teamId: string) => {
-    const team = viewers.get(teamId);
-    if (!team) return;
-    const since = flows.now() - RECENT_MS;
     // Most viewers are on page 1: each page is read and built once per republish.
     const pages = new Map<number, HomePage>();
-    for (const [userId, seen] of [...team]) {
-      if (seen.at < since) team.delete(userId);
-      else await publish(teamId, userId, seen.page, false, pages);
+    for (const viewer of await flows.homeViewers.recent(teamId, flows.now())) {
+      await publish(
+        teamId,
+        viewer.userId,
+        viewer.page,
+        { opened: false, seenAt: viewer.seenAt },
+        pages,
+      );
     }
-    if (team.size === 0) viewers.delete(teamId);
   };
 
   return {
-    show: ({ teamId, userId }, page = 1) => publish(teamId, userId, page, true),
+    show: ({ teamId, userId }, page = 1) => publish(teamId, userId, page, { opened: true }),
 
     refresh(teamId) {
-      if (!viewers.has(teamId) || timers.has(teamId)) return;
+      if (timers.has(teamId)) return;
       const timer = setTimeout(() => {
         timers.delete(teamId);
         // One run per team at a time, so an older page never lands after a newer one.

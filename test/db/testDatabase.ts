@@ -16,6 +16,7 @@ import {
   type NewConnection,
 } from '../../src/db/connectionsRepo.ts';
 import { createDeliveriesRepo } from '../../src/db/deliveriesRepo.ts';
+import { createHomeViewersRepo } from '../../src/db/homeViewersRepo.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
 import { openPostgres } from '../../src/db/openPostgres.ts';
 import * as pgSchema from '../../src/db/schema.pg.ts';
@@ -149,6 +150,7 @@ export function createRepos(
     audit: createAuditRepo(handle, clock),
     apiKeys: createApiKeysRepo(handle, clock),
     deliveries: createDeliveriesRepo(handle, clock),
+    homeViewers: createHomeViewersRepo(handle),
   };
 }
 
@@ -215,6 +217,7 @@ export function flowDeps(repos: Repos): FlowDeps {
     audit: repos.audit,
     apiKeys: repos.apiKeys,
     deliveries: repos.deliveries,
+    homeViewers: repos.homeViewers,
     orgs: new OktaOrgs(),
     settings: {
       publicUrl: 'http://127.0.0.1:3000',

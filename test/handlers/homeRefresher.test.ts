@@ -5,10 +5,14 @@ import { createHomeRefresher } from '../../src/handlers/homeRefresher.ts';
 import {
   activeConnection,
   createRepos,
+  DATABASE_KINDS,
+  type DatabaseKind,
   flowDeps,
-  openSqliteTestDatabase,
+  openTestDatabase,
+  type Repos,
 } from '../db/testDatabase.ts';
 import { validateView } from '../peers/slack/index.ts';
+import { waitUntil } from '../waitUntil.ts';
 
 const TEAM = 'T_ACME';
 const DEBOUNCE_MS = 20;
@@ -30,8 +34,8 @@ function recordingSlack() {
   };
 }
 
-function setup(admins: readonly string[] = ['U_ADMIN', 'U_OTHER']) {
-  const repos = createRepos(openSqliteTestDatabase('memory'));
+/** A refresher as one process of the bot has it, over `repos`. */
+function refresher(repos: Repos, admins: readonly string[]) {
   const flows = flowDeps(repos);
   const slack = recordingSlack();
   const checkPermission = async (userId: string): Promise<PermissionResult> =>
@@ -45,15 +49,25 @@ function setup(admins: readonly string[] = ['U_ADMIN', 'U_OTHER']) {
     logger: flows.logger,
     debounceMs: DEBOUNCE_MS,
   });
-  return { repos, home, ...slack };
+  return { home, ...slack };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for a republish to reach Slack, then a little longer for any publish it should not make. */
+async function publishedAtLeast(published: readonly unknown[], count: number) {
+  await waitUntil(() => published.length >= count, `${count} Home tab publishes`);
+  await pause(DEBOUNCE_MS * 2);
+}
 const shownText = (view: types.HomeView | undefined) => JSON.stringify(view?.blocks ?? []);
 
-describe('the Home refresher', () => {
+describe.each(DATABASE_KINDS)('the Home refresher (%s)', (kind: DatabaseKind) => {
+  async function setup(admins: readonly string[] = ['U_ADMIN', 'U_OTHER']) {
+    const repos = createRepos(await openTestDatabase(kind));
+    return { repos, ...refresher(repos, admins) };
+  }
+
   it('publishes a Home tab within Slack’s limits when one is opened', async () => {
-    const { repos, home, published } = setup();
+    const { repos, home, published } = await setup();
     await activeConnection(repos, { nickname: 'prod-org' });
 
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
@@ -65,7 +79,7 @@ describe('the Home refresher', () => {
   });
 
   it('republishes once for a burst of changes, for each recent viewer', async () => {
-    const { repos, home, published } = setup();
+    const { repos, home, published } = await setup();
     const connection = await activeConnection(repos, { nickname: 'prod-org' });
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
     await home.show({ teamId: TEAM, userId: 'U_OTHER' });
@@ -73,14 +87,14 @@ describe('the Home refresher', () => {
 
     await repos.connections.markNeedsReauth(connection.id, 'invalid_grant', 'Okta refused it.');
     for (let i = 0; i < 5; i += 1) home.refresh(TEAM);
-    await pause(DEBOUNCE_MS * 5);
+    await publishedAtLeast(published, 2);
 
     expect(published.map((call) => call.user_id).sort()).toEqual(['U_ADMIN', 'U_OTHER']);
     expect(shownText(published[0]?.view)).toContain('Needs reauthorization');
   });
 
   it('leaves other workspaces and viewers who left long ago alone', async () => {
-    const { repos, home, published } = setup();
+    const { repos, home, published } = await setup();
     await activeConnection(repos, { nickname: 'prod-org' });
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
     repos.clock.advance(16 * MINUTE);
@@ -89,13 +103,13 @@ describe('the Home refresher', () => {
 
     home.refresh('T_ELSEWHERE');
     home.refresh(TEAM);
-    await pause(DEBOUNCE_MS * 5);
+    await publishedAtLeast(published, 1);
 
     expect(published.map((call) => call.user_id)).toEqual(['U_OTHER']);
   });
 
   it('keeps the page each viewer is on, and shows page 1 when the tab is opened again', async () => {
-    const { repos, home, published } = setup();
+    const { repos, home, published } = await setup();
     for (let i = 0; i < 25; i += 1) {
       await activeConnection(repos, { nickname: `org-${String(i).padStart(2, '0')}` });
     }
@@ -103,7 +117,7 @@ describe('the Home refresher', () => {
     published.length = 0;
 
     home.refresh(TEAM);
-    await pause(DEBOUNCE_MS * 5);
+    await publishedAtLeast(published, 1);
     expect(shownText(published[0]?.view)).toContain('Page 2 of 2');
 
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
@@ -111,7 +125,7 @@ describe('the Home refresher', () => {
   });
 
   it('shows a non-admin a refusal and never republishes for them', async () => {
-    const { repos, home, published } = setup(['U_ADMIN']);
+    const { repos, home, published } = await setup(['U_ADMIN']);
     await activeConnection(repos, { nickname: 'prod-org' });
 
     await home.show({ teamId: TEAM, userId: 'U_PLAIN' });
@@ -124,7 +138,7 @@ describe('the Home refresher', () => {
   });
 
   it('drops pending republishes when stopped', async () => {
-    const { repos, home, published } = setup();
+    const { repos, home, published } = await setup();
     await activeConnection(repos, { nickname: 'prod-org' });
     await home.show({ teamId: TEAM, userId: 'U_ADMIN' });
     published.length = 0;
@@ -134,5 +148,38 @@ describe('the Home refresher', () => {
     await pause(DEBOUNCE_MS * 5);
 
     expect(published).toHaveLength(0);
+  });
+
+  it('republishes for a viewer who opened the tab through another process on the same store', async () => {
+    const { repos, home: openedThrough, published: publishedThere } = await setup();
+    const other = refresher(repos, ['U_ADMIN', 'U_OTHER']);
+    const connection = await activeConnection(repos, { nickname: 'prod-org' });
+    await openedThrough.show({ teamId: TEAM, userId: 'U_ADMIN' }, 1);
+    expect(publishedThere).toHaveLength(1);
+
+    await repos.connections.markNeedsReauth(connection.id, 'invalid_grant', 'Okta refused it.');
+    other.home.refresh(TEAM);
+    await publishedAtLeast(other.published, 1);
+
+    expect(other.published.map((call) => call.user_id)).toEqual(['U_ADMIN']);
+    expect(shownText(other.published[0]?.view)).toContain('Needs reauthorization');
+    expect(publishedThere).toHaveLength(1);
+  });
+
+  it('forgets a viewer who lost the right to see the connections', async () => {
+    const repos = createRepos(await openTestDatabase(kind));
+    const before = refresher(repos, ['U_ADMIN']);
+    await activeConnection(repos, { nickname: 'prod-org' });
+    await before.home.show({ teamId: TEAM, userId: 'U_ADMIN' });
+    const after = refresher(repos, []);
+
+    after.home.refresh(TEAM);
+    await publishedAtLeast(after.published, 1);
+    after.home.refresh(TEAM);
+    await pause(DEBOUNCE_MS * 5);
+
+    expect(after.published).toHaveLength(1);
+    expect(shownText(after.published[0]?.view)).toContain('Only Okta connection admins');
+    expect(await repos.homeViewers.recent(TEAM, repos.clock())).toEqual([]);
   });
 });

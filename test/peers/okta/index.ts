@@ -68,7 +68,7 @@ import { FaultInjector, type FaultSpec } from './faults.ts';
 import { startTokenFamily, type TokenResponse } from './issue.ts';
 import { createSigningKeys } from './keys.ts';
 import type { AppInput, AppPatch, TokenStatus, UserInput, UserPatch } from './model.ts';
-import { type RateLimit, RateLimiter } from './rateLimit.ts';
+import { type RateLimit, RateLimiter, type RateLimitWindow } from './rateLimit.ts';
 import type { RequestRecord } from './requestLog.ts';
 import { serve } from './router.ts';
 import { DEFAULT_OKTA_SCOPES, OIDC_SCOPES } from './scopes.ts';
@@ -91,7 +91,7 @@ export type {
   UserInput,
   UserPatch,
 } from './model.ts';
-export type { RateLimit } from './rateLimit.ts';
+export type { RateLimit, RateLimitWindow } from './rateLimit.ts';
 export type { RequestRecord } from './requestLog.ts';
 export { DEFAULT_OKTA_SCOPES } from './scopes.ts';
 export type { SignInAction } from './signIn.ts';
@@ -154,6 +154,8 @@ export interface OktaPeer {
 
   /** `null` removes the limit. */
   setRateLimit(path: string, limit: RateLimit | null): void;
+  /** The windows counted under the limit set on `path` so far, oldest first. */
+  rateLimitWindows(path: string): readonly RateLimitWindow[];
   injectFault(path: string, fault: FaultSpec): void;
   /** Also releases requests held by a delay fault on that path. */
   clearFaults(path?: string): void;
@@ -253,6 +255,7 @@ export async function startOktaPeer(options: OktaPeerOptions = {}): Promise<Okta
       })),
     revokeTokens: (filter) => state.revokeAuthorizations(filter),
     setRateLimit: (path, limit) => rateLimiter.set(path, limit),
+    rateLimitWindows: (path) => rateLimiter.windows(path),
     injectFault: (path, fault) => faults.add(path, fault),
     clearFaults: (path) => faults.clear(path),
     tamperNextToken(tamper) {

@@ -56,6 +56,22 @@ describe('Okta peer rate limits', () => {
     expect(response.headers.get('x-rate-limit-remaining')).toBe('0');
   });
 
+  it('counts the requests and 429s of each window it opened', async () => {
+    okta.setRateLimit('/oauth2/v1/keys', { limit: 2, windowSeconds: 60 });
+    const before = okta.clock.now();
+    for (let i = 0; i < 3; i += 1) await keys();
+    okta.clock.advance(60_000);
+    await keys();
+    const windows = okta.rateLimitWindows('/oauth2/v1/keys');
+    expect(windows.map(({ requests, limited }) => ({ requests, limited }))).toEqual([
+      { requests: 3, limited: 1 },
+      { requests: 1, limited: 0 },
+    ]);
+    expect(windows[0]?.start).toBeGreaterThanOrEqual(before);
+    expect((windows[1]?.start ?? 0) - (windows[0]?.start ?? 0)).toBeGreaterThanOrEqual(60_000);
+    expect(okta.rateLimitWindows('/oauth2/v1/token')).toEqual([]);
+  });
+
   it('leaves other paths unlimited and without headers', async () => {
     okta.setRateLimit('/oauth2/v1/token', { limit: 0, windowSeconds: 60 });
     const response = await keys();

@@ -11,9 +11,21 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
+/** One window of a limited path as the peer counted it. */
+export interface RateLimitWindow {
+  /** Peer-clock epoch ms of the window's first request. */
+  start: number;
+  /** Requests received in it, the limited ones included. */
+  requests: number;
+  /** Of those, answered 429. */
+  limited: number;
+}
+
 interface Bucket extends RateLimit {
   windowStart: number;
   count: number;
+  /** Every window so far, oldest first (the last is the current one). */
+  windows: RateLimitWindow[];
 }
 
 interface RateLimitVerdict {
@@ -36,7 +48,17 @@ export class RateLimiter {
         `a rate limit needs limit ≥ 0 and windowSeconds > 0, got ${JSON.stringify(limit)}`,
       );
     }
-    this.buckets.set(path, { ...limit, windowStart: Number.NEGATIVE_INFINITY, count: 0 });
+    this.buckets.set(path, {
+      ...limit,
+      windowStart: Number.NEGATIVE_INFINITY,
+      count: 0,
+      windows: [],
+    });
+  }
+
+  /** The windows counted under the limit set on `path` (exactly as given to `set`). */
+  windows(path: string): readonly RateLimitWindow[] {
+    return this.buckets.get(path)?.windows.map((window) => ({ ...window })) ?? [];
   }
 
   /** Counts one request on `path`; undefined when the path is not limited. */
@@ -47,10 +69,16 @@ export class RateLimiter {
     if (now >= bucket.windowStart + windowMs) {
       bucket.windowStart = now;
       bucket.count = 0;
+      bucket.windows.push({ start: now, requests: 0, limited: 0 });
     }
     bucket.count += 1;
     const limited = bucket.count > bucket.limit;
     if (limited) this.limitedCount += 1;
+    const window = bucket.windows.at(-1);
+    if (window) {
+      window.requests += 1;
+      if (limited) window.limited += 1;
+    }
     return {
       limited,
       headers: {
