@@ -312,7 +312,7 @@ async function journeysSweepAndScale(slack: SlackPeer) {
   }
 
   const postgres =
-    only.has('journeys') || only.has('sweep') || only.has('replicas')
+    only.has('journeys') || only.has('sweep') || only.has('replicas') || only.has('scale')
       ? await openBenchPostgres()
       : null;
   /** Runs `work` with a database of its own on the PostgreSQL server, dropped after. */
@@ -368,17 +368,37 @@ async function journeysSweepAndScale(slack: SlackPeer) {
   }
 
   if (only.has('scale')) {
-    log('5. scale of the store');
     const keyHash = createHash('sha256').update(API_KEY).digest('hex');
-    const bot = await startBot('bot-scale', { ...common, API_KEY_HASHES: `${TEAM_ID}:${keyHash}` });
-    current.scale = await measureStoreScale(bot, okta, {
-      sizes: SETTINGS.scaleSizes,
-      maxCalls: SETTINGS.scaleMaxCalls,
-      budgetMs: SETTINGS.scaleBudgetMs,
-      oktaUserId,
-      log,
-    });
-    await bot.stop();
+    const scaleOn = async (
+      name: string,
+      env: Record<string, string>,
+      store: 'SQLite' | 'PostgreSQL',
+    ) => {
+      const bot = await startBot(name, {
+        ...common,
+        API_KEY_HASHES: `${TEAM_ID}:${keyHash}`,
+        ...env,
+      });
+      try {
+        return await measureStoreScale(bot, okta, {
+          store,
+          sizes: SETTINGS.scaleSizes,
+          maxCalls: SETTINGS.scaleMaxCalls,
+          budgetMs: SETTINGS.scaleBudgetMs,
+          oktaUserId,
+          log,
+        });
+      } finally {
+        await bot.stop();
+      }
+    };
+    log('5. scale of the store: SQLite');
+    current.scale = await scaleOn('bot-scale', {}, 'SQLite');
+    log('5. scale of the store: PostgreSQL');
+    current.scalePostgres =
+      (await onPostgres('scale', (url) =>
+        scaleOn('bot-scale-pg', { DATABASE_URL: url }, 'PostgreSQL'),
+      )) ?? [];
   }
   await okta.stop();
 }

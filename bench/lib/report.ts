@@ -25,6 +25,8 @@ export interface RuntimeResults {
   scale: ScalePoint[];
   /** The same journeys with the bot on PostgreSQL (absent in results older than issue 10). */
   journeysPostgres?: JourneyResult[];
+  /** The store-scale workload with the bot on PostgreSQL (absent before issue 12 §4). */
+  scalePostgres?: ScalePoint[];
   /** The same sweep on PostgreSQL, without the rate-limited run. */
   sweepPostgres?: SweepResults | null;
   /** Several bot processes on one PostgreSQL database sweeping together (issue 10). */
@@ -48,7 +50,7 @@ const FIELDS_OF: Record<string, (keyof RuntimeResults)[]> = {
   startup: ['startup'],
   journeys: ['journeys', 'journeysPostgres', 'postgres'],
   sweep: ['sweep', 'sweepPostgres', 'postgres'],
-  scale: ['scale'],
+  scale: ['scale', 'scalePostgres', 'postgres'],
   replicas: ['replicas', 'postgres'],
 };
 const COMPARISON_OF: Record<string, Comparison['workload']> = {
@@ -320,22 +322,27 @@ function replicaRatioLine(results: ReplicaSweepResults): string {
   );
 }
 
-function scaleTable(points: readonly ScalePoint[]): string {
+function scaleTable(points: readonly ScalePoint[], pgPoints: readonly ScalePoint[]): string {
+  const row = (store: string) => (p: ScalePoint) => [
+    store,
+    String(p.connections),
+    mb(p.databaseBytes),
+    `${lat(p.list)} (${p.list.calls})`,
+    `${lat(p.home)} (${p.home.calls})`,
+    p.metrics ? `${lat(p.metrics)} (${p.metrics.calls})` : 'not measured',
+    `${lat(p.token)} (${p.token.calls})`,
+  ];
   return table(
     [
+      'store',
       'connections',
       'database',
       'list p50 / p99 ms (calls)',
       'Home render p50 / p99 ms (calls)',
+      '/metrics p50 / p99 ms (calls)',
       'token endpoint p50 / p99 ms (calls)',
     ],
-    points.map((p) => [
-      String(p.connections),
-      mb(p.databaseBytes),
-      `${lat(p.list)} (${p.list.calls})`,
-      `${lat(p.home)} (${p.home.calls})`,
-      `${lat(p.token)} (${p.token.calls})`,
-    ]),
+    [...points.map(row('SQLite')), ...pgPoints.map(row('PostgreSQL'))],
   );
 }
 
@@ -504,7 +511,7 @@ function runtimeSections(runtime: RuntimeResults): string[] {
       '',
       'Every connection in one workspace (the worst case for its list and Home tab).',
       '',
-      scaleTable(runtime.scale),
+      scaleTable(runtime.scale, runtime.scalePostgres ?? []),
       '',
     );
   }

@@ -15,9 +15,13 @@ export interface ScalePoint {
   home: Timed;
   /** `POST /api/connections/:nickname/token` over HTTP, fresh tokens (no Okta call). */
   token: Timed;
+  /** `GET /metrics` over HTTP: connections by status, counted in the store (absent in older results). */
+  metrics?: Timed;
 }
 
 export interface ScaleOptions {
+  /** For the log lines: which store the bot was started with. */
+  store: 'SQLite' | 'PostgreSQL';
   sizes: readonly number[];
   maxCalls: number;
   budgetMs: number;
@@ -29,7 +33,7 @@ const BATCH = 5000;
 
 /**
  * Workload 5: the store at each size, every connection in one workspace (the worst case
- * for that workspace's list and Home tab). Rows are copies of one real token set: the
+ * for that workspace's list and Home tab), on the store the bot was started with. Rows are copies of one real token set: the
  * paths measured read and decrypt tokens but do not call Okta.
  */
 export async function measureStoreScale(
@@ -75,10 +79,26 @@ export async function measureStoreScale(
       const text = await response.text();
       if (response.status !== 200) throw new Error(`token answered ${response.status} ${text}`);
     }, options);
+    const metrics = await timeCalls(async () => {
+      const response = await fetch(`${botUrl}/metrics`);
+      const text = await response.text();
+      // The gauge must be there with every connection counted, not left out of the scrape.
+      const active = /^okta_connect_connections\{status="active"\} (\d+)$/m.exec(text);
+      if (response.status !== 200 || Number(active?.[1]) !== size) {
+        throw new Error(`/metrics answered ${response.status} without ${size} active connections`);
+      }
+    }, options);
     const databaseBytes = await bot.call<number>('dbSize');
-    points.push({ connections: size, databaseBytes, list, home, token });
+    points.push({
+      connections: size,
+      databaseBytes,
+      list,
+      home,
+      token,
+      metrics,
+    });
     options.log(
-      `  ${size} connections, ${(databaseBytes / 1e6).toFixed(1)} MB: list p50 ${list.p50} ms, Home p50 ${home.p50} ms (${home.calls} calls), token p50 ${token.p50} ms`,
+      `  ${options.store}, ${size} connections, ${(databaseBytes / 1e6).toFixed(1)} MB: list p50 ${list.p50} ms, Home p50 ${home.p50} ms (${home.calls} calls), token p50 ${token.p50} ms, /metrics p50 ${metrics.p50} ms`,
     );
   }
   return points;

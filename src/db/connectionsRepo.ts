@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { GeneratedClientKey } from '../clientCredential.ts';
 import { type KeyRing, randomToken } from '../crypto.ts';
 import { createClientKeyChanges } from './clientKeyChanges.ts';
@@ -17,6 +17,7 @@ import {
 import { createConnectionStatusChanges } from './connectionStatusChanges.ts';
 import { createConnectionUpkeep } from './connectionUpkeep.ts';
 import { isUniqueViolation } from './rowParsing.ts';
+import { homeRankOf } from './schema.ts';
 import { openRowSecrets, type Secrets } from './sealedColumns.ts';
 import type { Db, Store, Tables } from './store.ts';
 
@@ -51,14 +52,6 @@ export interface ListPage {
   offset?: number;
 }
 
-/** The Home tab's groups, in its order (see `homeGroupOf` in the views). */
-const homeGroupRankOf = ({ connections }: Tables) => sql<number>`CASE
-  WHEN ${connections.status} = 'needs_reauth' THEN 0
-  WHEN ${connections.status} = 'active' AND ${connections.attentionCode} IS NOT NULL THEN 1
-  WHEN ${connections.status} = 'pending' THEN 3
-  WHEN ${connections.status} = 'active' THEN 4
-  ELSE 2 END`;
-
 /**
  * Connections, for flows. Every read a Slack handler can reach is scoped to the team;
  * reads never return a secret, `readSecrets` opens the ones asked for by name. Status
@@ -68,7 +61,6 @@ const homeGroupRankOf = ({ connections }: Tables) => sql<number>`CASE
 export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock = systemClock) {
   const { db } = store;
   const { connections } = store.tables;
-  const homeGroupRank = homeGroupRankOf(store.tables);
   const prepared = prepareReads(db, store.tables);
   const one = (rows: (typeof connections.$inferSelect)[]) =>
     rows[0] ? toConnection(rows[0]) : null;
@@ -119,41 +111,44 @@ export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock 
     /**
      * One page of a team's connections in the Home tab's order — what needs an admin
      * first (needs_reauth, active with attention, failed, pending, active), then by
-     * nickname — sorted by the database, so a page costs the same at any size.
+     * nickname — read in that order from `connections_home_order_idx`: the page's ids
+     * come from the index alone (an offset skips index entries, not rows), then only
+     * those rows are read.
      */
     async listForHome(
       teamId: string,
       { limit, offset }: { limit: number; offset: number },
     ): Promise<Connection[]> {
-      const rows = await db
-        .select()
-        .from(connections)
-        .where(and(eq(connections.teamId, teamId), live))
-        .orderBy(asc(homeGroupRank), asc(connections.nicknameKey), asc(connections.id))
-        .limit(limit)
-        .offset(offset);
-      return rows.map(toConnection);
+      return (await prepared.homePage.execute({ teamId, limit, offset })).map(toConnection);
     },
 
-    /** How many of a team's connections fall in each Home tab group (rank 0–4). */
+    /**
+     * How many of a team's connections fall in each Home tab group (rank 0–4), counted
+     * from `connections_team_status_attention_idx` alone, per status and attention code.
+     */
     async countHomeGroups(teamId: string): Promise<number[]> {
       const counts = [0, 0, 0, 0, 0];
-      const rows = await db
-        .select({ rank: homeGroupRank, n: count() })
-        .from(connections)
-        .where(and(eq(connections.teamId, teamId), live))
-        .groupBy(homeGroupRank);
-      for (const row of rows) counts[Number(row.rank)] = row.n;
+      for (const row of await prepared.teamStatusCounts.execute({ teamId })) {
+        if (row.status === 'deleted') continue;
+        const rank =
+          row.status === 'needs_reauth'
+            ? 0
+            : row.status === 'active'
+              ? row.attentionCode === null
+                ? 4
+                : 1
+              : row.status === 'pending'
+                ? 3
+                : 2;
+        counts[rank] = (counts[rank] ?? 0) + Number(row.n);
+      }
       return counts;
     },
 
     /** Every status (deleted too) with its count, for the metrics. */
     async countByStatus(): Promise<Record<string, number>> {
-      const rows = await db
-        .select({ status: connections.status, n: count() })
-        .from(connections)
-        .groupBy(connections.status);
-      return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+      const rows = await prepared.statusCounts.execute();
+      return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
     },
 
     async countByTeam(teamId: string): Promise<number> {
@@ -296,6 +291,7 @@ function prepareReads(db: Db, { connections }: Tables) {
   const ofTeam = eq(connections.teamId, param.teamId);
   const namedInTeam = and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey));
   const all = () => db.select().from(connections);
+  const homeRank = homeRankOf(connections);
   return {
     byNickname: all().where(namedInTeam).prepare(),
     // The details step only asks whether the name is free: the id, not the whole row.
@@ -313,5 +309,33 @@ function prepareReads(db: Db, { connections }: Tables) {
       .offset(sql.placeholder('offset'))
       .prepare(),
     teamCount: db.select({ n: count() }).from(connections).where(and(ofTeam, live)).prepare(),
+    homePage: all()
+      .where(
+        inArray(
+          connections.id,
+          db
+            .select({ id: connections.id })
+            .from(connections)
+            .where(and(ofTeam, live))
+            .orderBy(asc(homeRank), asc(connections.nicknameKey), asc(connections.id))
+            .limit(sql.placeholder('limit'))
+            .offset(sql.placeholder('offset')),
+        ),
+      )
+      .orderBy(asc(homeRank), asc(connections.nicknameKey), asc(connections.id))
+      .prepare(),
+    // Grouped in the index's own order, so neither database sorts: at most a few rows
+    // per status (one per attention code).
+    teamStatusCounts: db
+      .select({ status: connections.status, attentionCode: connections.attentionCode, n: count() })
+      .from(connections)
+      .where(ofTeam)
+      .groupBy(connections.status, connections.attentionCode)
+      .prepare(),
+    statusCounts: db
+      .select({ status: connections.status, n: count() })
+      .from(connections)
+      .groupBy(connections.status)
+      .prepare(),
   };
 }

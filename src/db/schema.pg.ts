@@ -10,7 +10,13 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { CLIENT_AUTH_METHODS } from '../clientCredential.ts';
-import { AUTH_PURPOSES, CONNECTION_STATUSES, ORG_KINDS, SCOPE_MODES } from './schema.ts';
+import {
+  AUTH_PURPOSES,
+  CONNECTION_STATUSES,
+  homeRankOf,
+  ORG_KINDS,
+  SCOPE_MODES,
+} from './schema.ts';
 
 /**
  * The PostgreSQL twin of schema.ts: the same tables, columns, indexes and constraints,
@@ -81,7 +87,10 @@ export const connections = pgTable(
     uniqueIndex('connections_team_nickname_unique')
       .on(t.teamId, t.nicknameKey)
       .where(sql`status != 'deleted'`),
-    index('connections_team_status_idx').on(t.teamId, t.status),
+    index('connections_team_status_attention_idx').on(t.teamId, t.status, t.attentionCode),
+    index('connections_home_order_idx')
+      .on(t.teamId, homeRankOf(t), t.nicknameKey, t.id, t.status, t.attentionCode)
+      .where(sql`status != 'deleted'`),
     index('connections_status_expires_idx').on(t.status, t.accessExpiresAt),
     index('connections_status_checked_idx').on(t.status, t.lastCheckedAt),
   ],

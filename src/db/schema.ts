@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   index,
   integer,
@@ -33,6 +33,22 @@ export const SCOPE_MODES = ['default', 'custom'] as const;
 export const AUTH_PURPOSES = ['create', 'reauthorize'] as const;
 /** What a connection-API key may do: GET through the proxy, any method, mint a raw token. */
 export const API_KEY_ACTIONS = ['read', 'write', 'token'] as const;
+
+/**
+ * The Home tab's group of a connection as a number, its order: needs_reauth 0, active with
+ * attention 1, failed 2, pending 3, active 4 (`GROUP_ORDER` in src/views/homeView.ts).
+ * Indexed (`connections_home_order_idx`) so a page of the Home tab is read in order from
+ * the index; queries must use this very expression for either database to match the
+ * index, hence one definition for both schemas and the repository.
+ */
+export function homeRankOf(columns: { status: unknown; attentionCode: unknown }): SQL<number> {
+  return sql<number>`(CASE
+  WHEN ${columns.status} = 'needs_reauth' THEN 0
+  WHEN ${columns.status} = 'active' AND ${columns.attentionCode} IS NOT NULL THEN 1
+  WHEN ${columns.status} = 'pending' THEN 3
+  WHEN ${columns.status} = 'active' THEN 4
+  ELSE 2 END)`;
+}
 
 export const connections = sqliteTable(
   'connections',
@@ -99,7 +115,14 @@ export const connections = sqliteTable(
     uniqueIndex('connections_team_nickname_unique')
       .on(t.teamId, t.nicknameKey)
       .where(sql`status != 'deleted'`),
-    index('connections_team_status_idx').on(t.teamId, t.status),
+    // Counts by status and attention (Home tab, list) read the index alone.
+    index('connections_team_status_attention_idx').on(t.teamId, t.status, t.attentionCode),
+    // A page of the Home tab in its order, read from the index alone (see homeRankOf): the
+    // rank's own columns come last so that PostgreSQL, which cannot read an expression's
+    // value from an index, can still answer from it.
+    index('connections_home_order_idx')
+      .on(t.teamId, homeRankOf(t), t.nicknameKey, t.id, t.status, t.attentionCode)
+      .where(sql`status != 'deleted'`),
     index('connections_status_expires_idx').on(t.status, t.accessExpiresAt),
     index('connections_status_checked_idx').on(t.status, t.lastCheckedAt),
   ],
