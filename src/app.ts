@@ -134,6 +134,9 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     logger,
     clientOptions,
     deferInitialization: true,
+    // Bolt's conversation store is a global middleware that looks up every request's
+    // channel in memory for `context.conversation`, which nothing here reads.
+    convoStore: false,
   });
   // Bolt's own client (the bot token, these options) serves the flows and pages too.
   const { client } = app;
