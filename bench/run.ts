@@ -184,8 +184,21 @@ async function loadComparisons(cannon: Child<unknown>) {
     'bench/servers/slackPeer.ts',
     { logDir },
   );
+  // The details step checks that the typed domain answers as an Okta org; in production
+  // that answer is cached for an hour. Without an org to answer (no network) every
+  // submission would look the domain up again and be refused.
+  const okta = await startChild<{ origin: string }>('okta-load', 'bench/servers/oktaPeer.ts', {
+    logDir,
+  });
   const profile = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const ours = await startBot('bot-load', { SLACK_API_URL: slackOurs.ready.apiUrl }, profile);
+  const ours = await startBot(
+    'bot-load',
+    {
+      SLACK_API_URL: slackOurs.ready.apiUrl,
+      OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.ready.origin }),
+    },
+    profile,
+  );
   const bare = await startChild<{ port: number }>('bare-bolt', 'bench/servers/bareBolt.ts', {
     logDir,
     env: { SLACK_API_URL: slackBare.ready.apiUrl },
@@ -215,7 +228,7 @@ async function loadComparisons(cannon: Child<unknown>) {
   current.comparisons.push(...all);
   const before = new Set(existsSync(profileDir) ? readdirSync(profileDir) : []);
   await ours.stop();
-  for (const child of [bare, raw, slackOurs, slackBare]) await child.stop();
+  for (const child of [bare, raw, slackOurs, slackBare, okta]) await child.stop();
   if (flags.profile) reportProfile(before);
 }
 
