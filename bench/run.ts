@@ -36,7 +36,7 @@ import {
   renderMarkdown,
   TARGETS,
 } from './lib/report.ts';
-import { compareWithBolt } from './workloads/compareWithBolt.ts';
+import { compareWithBolt, measureIdleRss } from './workloads/compareWithBolt.ts';
 import { measureSweep } from './workloads/healthSweep.ts';
 import { runJourneys } from './workloads/journeys.ts';
 import { measureStartup, STARTUP_IDLE_MS } from './workloads/startup.ts';
@@ -108,6 +108,7 @@ const current: RuntimeResults = {
   node: process.version,
   startup: [],
   comparisons: [],
+  idleRss: null,
   journeys: [],
   sweep: null,
   scale: [],
@@ -207,24 +208,25 @@ async function loadComparisons(cannon: Child<unknown>) {
     logDir,
   });
   const url = (child: Child<{ port: number }>) => `http://127.0.0.1:${child.ready.port}`;
-  const all = await compareWithBolt(
-    cannon,
-    {
-      ours: { url: url(ours), process: ours, slack: slackOurs },
-      bare: { url: url(bare), process: bare, slack: slackBare },
-      raw: { url: url(raw), process: raw },
-    },
-    {
-      concurrencies: SETTINGS.concurrencies,
-      seconds: SETTINGS.pointSeconds,
-      warmupSeconds: SETTINGS.warmupSeconds,
-      log,
-      workloads: [
-        ...(only.has('slash') ? ['slash_command' as const] : []),
-        ...(only.has('submit') ? ['modal_submission' as const] : []),
-      ],
-    },
+  const servers = {
+    ours: { url: url(ours), process: ours, slack: slackOurs },
+    bare: { url: url(bare), process: bare, slack: slackBare },
+    raw: { url: url(raw), process: raw },
+  };
+  current.idleRss = await measureIdleRss(servers);
+  log(
+    `  idle RSS: ours ${(current.idleRss.oursBytes / 2 ** 20).toFixed(1)} MB, bare ${(current.idleRss.bareBytes / 2 ** 20).toFixed(1)} MB (${current.idleRss.ratio}×)`,
   );
+  const all = await compareWithBolt(cannon, servers, {
+    concurrencies: SETTINGS.concurrencies,
+    seconds: SETTINGS.pointSeconds,
+    warmupSeconds: SETTINGS.warmupSeconds,
+    log,
+    workloads: [
+      ...(only.has('slash') ? ['slash_command' as const] : []),
+      ...(only.has('submit') ? ['modal_submission' as const] : []),
+    ],
+  });
   current.comparisons.push(...all);
   const before = new Set(existsSync(profileDir) ? readdirSync(profileDir) : []);
   await ours.stop();
