@@ -43,7 +43,7 @@ import {
   renderMarkdown,
   TARGETS,
 } from './lib/report.ts';
-import { compareWithBolt } from './workloads/compareWithBolt.ts';
+import { compareWithBolt, measureIdleRss } from './workloads/compareWithBolt.ts';
 import { measureSweep } from './workloads/healthSweep.ts';
 import { type JourneyResult, runJourneys } from './workloads/journeys.ts';
 import { measureReplicaSweep } from './workloads/replicaSweep.ts';
@@ -122,6 +122,7 @@ const current: RuntimeResults = {
   node: process.version,
   startup: [],
   comparisons: [],
+  idleRss: null,
   journeys: [],
   sweep: null,
   scale: [],
@@ -202,8 +203,21 @@ async function loadComparisons(cannon: Child<unknown>) {
     'bench/servers/slackPeer.ts',
     { logDir },
   );
+  // The details step checks that the typed domain answers as an Okta org; in production
+  // that answer is cached for an hour. Without an org to answer (no network) every
+  // submission would look the domain up again and be refused.
+  const okta = await startChild<{ origin: string }>('okta-load', 'bench/servers/oktaPeer.ts', {
+    logDir,
+  });
   const profile = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const ours = await startBot('bot-load', { SLACK_API_URL: slackOurs.ready.apiUrl }, profile);
+  const ours = await startBot(
+    'bot-load',
+    {
+      SLACK_API_URL: slackOurs.ready.apiUrl,
+      OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.ready.origin }),
+    },
+    profile,
+  );
   const bare = await startChild<{ port: number }>('bare-bolt', 'bench/servers/bareBolt.ts', {
     logDir,
     env: { SLACK_API_URL: slackBare.ready.apiUrl },
@@ -212,28 +226,29 @@ async function loadComparisons(cannon: Child<unknown>) {
     logDir,
   });
   const url = (child: Child<{ port: number }>) => `http://127.0.0.1:${child.ready.port}`;
-  const all = await compareWithBolt(
-    cannon,
-    {
-      ours: { url: url(ours), process: ours, slack: slackOurs },
-      bare: { url: url(bare), process: bare, slack: slackBare },
-      raw: { url: url(raw), process: raw },
-    },
-    {
-      concurrencies: SETTINGS.concurrencies,
-      seconds: SETTINGS.pointSeconds,
-      warmupSeconds: SETTINGS.warmupSeconds,
-      log,
-      workloads: [
-        ...(only.has('slash') ? ['slash_command' as const] : []),
-        ...(only.has('submit') ? ['modal_submission' as const] : []),
-      ],
-    },
+  const servers = {
+    ours: { url: url(ours), process: ours, slack: slackOurs },
+    bare: { url: url(bare), process: bare, slack: slackBare },
+    raw: { url: url(raw), process: raw },
+  };
+  current.idleRss = await measureIdleRss(servers);
+  log(
+    `  idle RSS: ours ${(current.idleRss.oursBytes / 2 ** 20).toFixed(1)} MB, bare ${(current.idleRss.bareBytes / 2 ** 20).toFixed(1)} MB (${current.idleRss.ratio}×)`,
   );
+  const all = await compareWithBolt(cannon, servers, {
+    concurrencies: SETTINGS.concurrencies,
+    seconds: SETTINGS.pointSeconds,
+    warmupSeconds: SETTINGS.warmupSeconds,
+    log,
+    workloads: [
+      ...(only.has('slash') ? ['slash_command' as const] : []),
+      ...(only.has('submit') ? ['modal_submission' as const] : []),
+    ],
+  });
   current.comparisons.push(...all);
   const before = new Set(existsSync(profileDir) ? readdirSync(profileDir) : []);
   await ours.stop();
-  for (const child of [bare, raw, slackOurs, slackBare]) await child.stop();
+  for (const child of [bare, raw, slackOurs, slackBare, okta]) await child.stop();
   if (flags.profile) reportProfile(before);
 }
 

@@ -146,6 +146,9 @@ export function createBot(config: Config, deps: BotDeps): Bot {
     logger,
     clientOptions,
     deferInitialization: true,
+    // Bolt's conversation store is a global middleware that looks up every request's
+    // channel in memory for `context.conversation`, which nothing here reads.
+    convoStore: false,
   });
   // Work that goes on after an answer: every Slack request's listener, from before its
   // answer to its last step (a result to the response_url, a modal, a DM), and the

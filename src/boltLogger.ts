@@ -25,6 +25,9 @@ export function boltLogger(parent: Logger): BoltLogger {
   const write =
     (method: 'debug' | 'info' | 'warn' | 'error') =>
     (...parts: unknown[]) => {
+      // Bolt and the Web API client write debug lines on every request and call: below
+      // the level, nothing is joined, serialised or searched for a link token.
+      if (!log.isLevelEnabled(method)) return;
       const err = parts.find((part): part is Error => part instanceof Error);
       const msg = parts
         .filter((part) => !(part instanceof Error))

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reply, Request } from './ipc.ts';
 
@@ -50,7 +50,7 @@ export async function startChild<Ready>(
   const log = openSync(logPath, 'w');
   const proc: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', join(ROOT, script)],
+    [...(options.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, script)],
     {
       cwd: ROOT,
       env: { ...process.env, ...options.env },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Child } from '../lib/children.ts';
 import { round } from '../lib/stats.ts';
 import type { LoadResult, LoadSpec } from '../load/cannon.ts';
@@ -32,6 +33,38 @@ export interface Comparison {
   p99Ratio: number;
   /** ours ÷ bare CPU time per request. */
   cpuRatio: number;
+}
+
+/** Resident memory of the bot and of bare Bolt, both just started and idle, read in the same run. */
+export interface IdleRss {
+  oursBytes: number;
+  bareBytes: number;
+  /** ours ÷ bare (issue 12 §3: at most 1.3). */
+  ratio: number;
+}
+
+/** A process's resident set (Linux /proc), in bytes. */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/**
+ * The idle RSS of both servers before any load: each is started the same way (node with
+ * tsx's loader, which adds the same few MB to both), has answered nothing yet but its
+ * start-up checks, and has been left alone for `idleMs`. Read three times, the median kept.
+ */
+export async function measureIdleRss(servers: Servers, idleMs = 2000): Promise<IdleRss> {
+  const ours: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, idleMs / 3));
+    ours.push(rssOf(servers.ours.process.pid));
+    bare.push(rssOf(servers.bare.process.pid));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[1] as number;
+  const result = { oursBytes: median(ours), bareBytes: median(bare) };
+  return { ...result, ratio: round(result.oursBytes / result.bareBytes, 3) };
 }
 
 export interface Servers {

@@ -1,6 +1,5 @@
 import type { Logger } from '../logger.ts';
 import { openDatabase } from './openDatabase.ts';
-import { openPostgres } from './openPostgres.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -13,6 +12,9 @@ export async function openStore(
   logger?: Logger,
 ): Promise<Store> {
   if (config.databaseUrl === null) return openDatabase(config.databasePath);
+  // Loaded only for PostgreSQL: pg and drizzle's PostgreSQL modules are a large part of
+  // what a SQLite bot would hold in memory for nothing (docs/benchmarks.md, issue 12 §3).
+  const { openPostgres } = await import('./openPostgres.ts');
   return openPostgres(config.databaseUrl, {
     // An idle connection broken by a server restart: the pool replaces it on next use.
     onPoolError: (error) => logger?.warn({ err: error }, 'a PostgreSQL connection failed'),

@@ -6,7 +6,7 @@ import { detailsStepView } from '../views/detailsStep.ts';
 import { ACTION, CALLBACK, CLIENT_AUTH, INPUT, PREREQ } from '../views/ids.ts';
 import { checkDmView, noticeView, refusalView } from '../views/notices.ts';
 import { orgRefusalText, orgUncheckedNote } from '../views/oktaChecks.ts';
-import { orgStepView } from '../views/orgStep.ts';
+import { orgStepJson } from '../views/orgStep.ts';
 import { permissionsStepView } from '../views/permissionsStep.ts';
 import type { HandlerDeps } from './deps.ts';
 import { guard } from './guard.ts';
@@ -70,10 +70,10 @@ export function registerCreateWizard(app: Listeners, deps: HandlerDeps): void {
       actions[0]?.selected_option?.value === 'home' && settings.home ? 'home' : 'other';
     if (!state) return;
     const next: WizardState = { ...state, orgKind: chosen };
-    await client.views.update({
+    await client.apiCall('views.update', {
       view_id: view.id,
       ...(view.hash ? { hash: view.hash } : {}),
-      view: orgStepView({
+      view: orgStepJson({
         home: settings.home,
         orgKind: chosen,
         redirectUri: settings.redirectUri,

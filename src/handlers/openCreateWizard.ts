@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { orgStepView } from '../views/orgStep.ts';
+import { orgStepJson } from '../views/orgStep.ts';
 import type { HandlerDeps } from './deps.ts';
 import { encodeWizard } from './wizardState.ts';
 
@@ -11,9 +11,10 @@ export async function openCreateWizard(
 ): Promise<void> {
   const { settings } = deps.flows;
   const orgKind = settings.home ? 'home' : 'other';
-  await client.views.open({
+  // The view as JSON text, serialised once for the bot's settings (see orgStepJson).
+  await client.apiCall('views.open', {
     trigger_id: input.triggerId,
-    view: orgStepView({
+    view: orgStepJson({
       home: settings.home,
       orgKind,
       redirectUri: settings.redirectUri,

@@ -104,7 +104,7 @@ export function actions(elements: types.Button[], blockId?: string): types.Actio
   return { type: 'actions', ...(blockId === undefined ? {} : { block_id: blockId }), elements };
 }
 
-interface ModalSpec {
+export interface ModalSpec {
   callbackId: string;
   title: string;
   close: string;
@@ -118,11 +118,7 @@ interface ModalSpec {
  * shortened without corrupting it, so too much of it (or too many blocks) is a bug: throw.
  */
 export function modal(spec: ModalSpec): ModalView {
-  if (spec.metadata !== undefined && spec.metadata.length > LIMITS.privateMetadata) {
-    throw new Error(
-      `private_metadata is ${spec.metadata.length} characters; Slack allows ${LIMITS.privateMetadata}`,
-    );
-  }
+  if (spec.metadata !== undefined) assertMetadataFits(spec.metadata);
   assertBlockCount(spec.blocks, LIMITS.blocksPerModal);
   return {
     type: 'modal',
@@ -132,6 +128,22 @@ export function modal(spec: ModalSpec): ModalView {
     ...(spec.submit === undefined ? {} : { submit: plain(spec.submit, LIMITS.modalButton) }),
     ...(spec.metadata === undefined ? {} : { private_metadata: spec.metadata }),
     blocks: spec.blocks,
+  };
+}
+
+/**
+ * A modal whose every part but its `private_metadata` is fixed, serialised once: each call
+ * adds the metadata to that text instead of building and serialising the blocks again.
+ * Gives the JSON text that `views.open` and `views.update` take as `view` (the Web API
+ * client sends a string as it is). `spec.metadata` is ignored.
+ */
+export function modalTemplate(spec: ModalSpec): (metadata: string) => string {
+  const { metadata: _ignored, ...fixed } = spec;
+  // Without metadata the text ends with the object's closing brace; the field goes before it.
+  const head = JSON.stringify(modal(fixed)).slice(0, -1);
+  return (metadata) => {
+    assertMetadataFits(metadata);
+    return `${head},"private_metadata":${JSON.stringify(metadata)}}`;
   };
 }
 
@@ -145,6 +157,15 @@ export function message(text: string, blocks: KnownBlock[]): SlackMessage {
 export function homeTab(blocks: KnownBlock[]): types.HomeView {
   assertBlockCount(blocks, LIMITS.blocksPerModal);
   return { type: 'home', blocks };
+}
+
+/** Metadata is the handler's state: too much of it is a bug, not something to shorten. */
+function assertMetadataFits(metadata: string): void {
+  if (metadata.length > LIMITS.privateMetadata) {
+    throw new Error(
+      `private_metadata is ${metadata.length} characters; Slack allows ${LIMITS.privateMetadata}`,
+    );
+  }
 }
 
 function assertBlockCount(blocks: readonly KnownBlock[], max: number): void {

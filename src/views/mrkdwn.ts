@@ -9,10 +9,23 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 const ELLIPSIS = '…';
 
+/** What `escapeMrkdwn` changes: most values hold none of it, and are returned as they are. */
+const MRKDWN_SPECIAL = /[&<>]/;
+
 /** Slack decodes exactly these three entities; escaping anything else would show up. */
 export function escapeMrkdwn(text: string): string {
+  if (!MRKDWN_SPECIAL.test(text)) return text;
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
+
+/**
+ * What `inline` replaces, in one class: tab, line breaks and every other control character
+ * (`\p{Cc}` is exactly U+0000–U+001F and U+007F–U+009F), the line and paragraph separators
+ * and the bidirectional embeddings, overrides and isolates. Without the `u` flag the test
+ * is a plain scan; the views run it on every string they show.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose
+const NOT_INLINE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
 
 /**
  * One line of text: tabs and line breaks become spaces (a nickname must not start a
@@ -20,6 +33,7 @@ export function escapeMrkdwn(text: string): string {
  * overrides that can make a name read backwards become U+FFFD, visible but inert.
  */
 export function inline(text: string): string {
+  if (!NOT_INLINE.test(text)) return text;
   return text
     .replace(/[\t\n\r]/g, ' ')
     .replace(/\p{Cc}|[\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu, '\uFFFD');
@@ -80,12 +94,16 @@ export function mention(userId: string): string {
  */
 export function codeList(names: readonly string[], max: number): string {
   const shown: string[] = [];
+  // The length of `shown` joined by spaces, kept as it grows instead of joined again.
+  let length = -1;
   for (const [i, name] of names.entries()) {
     const rest = names.length - i - 1;
-    const next = [...shown, code(name, 100)].join(' ');
+    const item = code(name, 100);
+    const next = length + 1 + item.length;
     const suffix = rest > 0 ? ` and ${rest} more` : '';
-    if (next.length + suffix.length > max) break;
-    shown.push(code(name, 100));
+    if (next + suffix.length > max) break;
+    shown.push(item);
+    length = next;
   }
   const hidden = names.length - shown.length;
   if (hidden === 0) return shown.join(' ');

@@ -1,5 +1,13 @@
 import type { OrgKind } from '../db/connectionModel.ts';
-import { type KnownBlock, type ModalView, modal, option, section } from './blocks.ts';
+import {
+  type KnownBlock,
+  type ModalSpec,
+  type ModalView,
+  modal,
+  modalTemplate,
+  option,
+  section,
+} from './blocks.ts';
 import { CALLBACK, INPUT, ORG_KIND, PREREQ } from './ids.ts';
 import { code } from './mrkdwn.ts';
 
@@ -29,18 +37,43 @@ const PREREQ_OPTIONS = [
   ),
 ];
 
+export interface OrgStepInput {
+  home: HomeOrg | null;
+  orgKind: OrgKind;
+  redirectUri: string;
+  metadata: string;
+}
+
 /**
  * Step 1 of the create wizard: which org, and what must be true in Okta first. With a
  * home org, the org radio dispatches `block_actions` so the handler can swap the
  * explanation with `views.update`; the other inputs keep what was ticked because their
  * ids do not change.
  */
-export function orgStepView(input: {
-  home: HomeOrg | null;
-  orgKind: OrgKind;
-  redirectUri: string;
-  metadata: string;
-}): ModalView {
+export function orgStepView(input: OrgStepInput): ModalView {
+  return modal(orgStepSpec(input));
+}
+
+/** Keys come from the configuration (home org, redirect URI): a handful per process. */
+const orgStepTemplates = new Map<string, (metadata: string) => string>();
+
+/**
+ * The org step as the JSON text `views.open` takes: its blocks depend only on the bot's
+ * settings and the org chosen, so each combination is built and serialised once, and
+ * each opening adds only its metadata (see `modalTemplate`).
+ */
+export function orgStepJson(input: OrgStepInput): string {
+  const kind: OrgKind = input.home ? input.orgKind : ORG_KIND.other;
+  const key = `${kind}\n${input.home?.domain ?? ''}\n${input.redirectUri}`;
+  let template = orgStepTemplates.get(key);
+  if (!template) {
+    template = modalTemplate(orgStepSpec(input));
+    orgStepTemplates.set(key, template);
+  }
+  return template(input.metadata);
+}
+
+function orgStepSpec(input: OrgStepInput): ModalSpec {
   const kind: OrgKind = input.home ? input.orgKind : ORG_KIND.other;
   const blocks: KnownBlock[] = [];
   if (input.home) blocks.push(orgKindInput(input.home, kind));
@@ -59,14 +92,14 @@ export function orgStepView(input: {
     },
     element: { type: 'checkboxes', action_id: INPUT.prereqs, options: PREREQ_OPTIONS },
   });
-  return modal({
+  return {
     callbackId: CALLBACK.connectOrg,
     title: 'Connect to Okta',
     submit: 'Next',
     close: 'Cancel',
     metadata: input.metadata,
     blocks,
-  });
+  };
 }
 
 function orgKindInput(home: HomeOrg, kind: OrgKind): KnownBlock {

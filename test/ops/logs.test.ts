@@ -133,6 +133,25 @@ describe("Bolt's logger", () => {
     logger.debug('bot detail');
     expect(lines.map((line) => line.msg)).toEqual(['loud', 'bot detail']);
   });
+
+  it('formats nothing for a line below the level (Bolt and the Web API client write debug lines on every call)', () => {
+    let serialised = 0;
+    const argument = {
+      toJSON() {
+        serialised += 1;
+        return { view: 'a modal' };
+      },
+    };
+    const quiet = memoryLogger('warn');
+    boltLogger(quiet.logger).debug('http request body:', argument);
+    expect(serialised).toBe(0);
+    expect(quiet.lines).toEqual([]);
+
+    const loud = memoryLogger('debug');
+    boltLogger(loud.logger).debug('http request body:', argument);
+    expect(serialised).toBe(1);
+    expect(loud.lines.map((line) => line.msg)).toEqual(['http request body: {"view":"a modal"}']);
+  });
 });
 
 describe('redaction', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   clipMrkdwn,
@@ -23,6 +24,74 @@ describe('escapeMrkdwn', () => {
 
   it('leaves formatting characters alone', () => {
     expect(escapeMrkdwn('*bold* _it_ `code`')).toBe('*bold* _it_ `code`');
+  });
+});
+
+/**
+ * The plain forms of `inline` and `escapeMrkdwn`, as they were before their fast paths
+ * (a value with nothing to change is returned as it is): both must agree on any text.
+ */
+const plainInline = (text: string) =>
+  text
+    .replace(/[\t\n\r]/g, ' ')
+    .replace(/\p{Cc}|[\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu, '\uFFFD');
+const plainEscape = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** Text with the characters the fast paths look for, often enough to matter. */
+const awkwardText = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom(
+      ...'\t\n\r\u0000\u001F\u007F\u0080\u009F\u00A0\u2028\u2029\u202A\u202E\u202F\u2066\u2069\u206A&<>'.split(
+        '',
+      ),
+    ),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  ),
+});
+
+describe('fast paths', () => {
+  it('inline changes exactly what the plain form changes', () => {
+    fc.assert(
+      fc.property(awkwardText, (text) => inline(text) === plainInline(text)),
+      {
+        numRuns: 2000,
+      },
+    );
+  });
+
+  it('escapeMrkdwn changes exactly what the plain form changes', () => {
+    fc.assert(
+      fc.property(awkwardText, (text) => escapeMrkdwn(text) === plainEscape(text)),
+      {
+        numRuns: 2000,
+      },
+    );
+  });
+
+  it('codeList lists what fits, as joining each step again did', () => {
+    const plainCodeList = (names: readonly string[], max: number) => {
+      const shown: string[] = [];
+      for (const [i, name] of names.entries()) {
+        const rest = names.length - i - 1;
+        const next = [...shown, code(name, 100)].join(' ');
+        const suffix = rest > 0 ? ` and ${rest} more` : '';
+        if (next.length + suffix.length > max) break;
+        shown.push(code(name, 100));
+      }
+      const hidden = names.length - shown.length;
+      if (hidden === 0) return shown.join(' ');
+      if (shown.length === 0) return `${hidden} scopes (too many to list)`;
+      return `${shown.join(' ')} and ${hidden} more`;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 30 }), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 300 }),
+        (names, max) => codeList(names, max) === plainCodeList(names, max),
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
 

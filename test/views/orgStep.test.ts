@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orgStepView } from '../../src/views/orgStep.ts';
+import { orgStepJson, orgStepView } from '../../src/views/orgStep.ts';
 import { blockById, checkLimits, mrkdwnTexts } from './checkLimits.ts';
 
 const REDIRECT_URI = 'https://okta-connect.example.com/oauth/okta/callback';
@@ -106,5 +106,38 @@ describe('orgStepView', () => {
   it('keeps a long home domain within the option limit', () => {
     const v = view({ home: { domain: `${'a'.repeat(90)}.okta.com`, clientId: null } });
     expect(checkLimits(v)).toEqual([]);
+  });
+});
+
+describe('orgStepJson (the org step serialised once, for views.open)', () => {
+  const input = (overrides: Partial<Parameters<typeof orgStepView>[0]> = {}) => ({
+    home: HOME,
+    orgKind: 'home' as const,
+    redirectUri: REDIRECT_URI,
+    metadata: '{"v":1,"channelId":"C1"}',
+    ...overrides,
+  });
+
+  it('is the view orgStepView builds, for each org, home org and metadata', () => {
+    const cases = [
+      input(),
+      input({ orgKind: 'other' }),
+      input({ home: null, orgKind: 'home' }),
+      input({ home: { domain: 'other.okta.com', clientId: null } }),
+      input({ redirectUri: 'https://elsewhere.example.com/cb', orgKind: 'other' }),
+      // Metadata that needs escaping in JSON, and the same template again with other metadata.
+      input({ metadata: '{"quote":"\\"","line":"a\\nb","u":"\u2028"}' }),
+      input({ metadata: '' }),
+    ];
+    for (const one of cases) {
+      expect(JSON.parse(orgStepJson(one))).toEqual(orgStepView(one));
+    }
+  });
+
+  it('refuses metadata longer than Slack allows, like orgStepView', () => {
+    expect(() => orgStepJson(input({ metadata: 'x'.repeat(3001) }))).toThrow(/private_metadata/);
+    expect(
+      JSON.parse(orgStepJson(input({ metadata: 'x'.repeat(3000) }))).private_metadata,
+    ).toHaveLength(3000);
   });
 });
