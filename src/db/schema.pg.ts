@@ -230,3 +230,15 @@ export const homeViewers = pgTable(
     index('home_viewers_seen_idx').on(t.seenAt),
   ],
 );
+
+/** See schema.ts: kept by triggers on `connections`, never written by the bot. */
+export const connectionCounts = pgTable(
+  'connection_counts',
+  {
+    teamId: text('team_id').notNull(),
+    status: text('status', { enum: CONNECTION_STATUSES }).notNull(),
+    attentionCode: text('attention_code').notNull().default(''),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.status, t.attentionCode] })],
+);
