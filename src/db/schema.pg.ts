@@ -240,5 +240,11 @@ export const connectionCounts = pgTable(
     attentionCode: text('attention_code').notNull().default(''),
     n: integer('n').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.teamId, t.status, t.attentionCode] })],
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.status, t.attentionCode] }),
+    // /metrics sums by status: through this index PostgreSQL reads the live rows only, not
+    // the pages of row versions a bulk load left behind (docs/benchmarks.md, issue 12 §4).
+    // Not on `n`, so that a counter's update stays a heap-only (HOT) update.
+    index('connection_counts_status_idx').on(t.status),
+  ],
 );
