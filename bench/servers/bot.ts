@@ -115,6 +115,13 @@ serveCommands(
       return { report, seconds: (performance.now() - started) / 1000 };
     },
     statusCounts: async () => await flows.connections.countByStatus(),
+    /**
+     * What a running store gets on its own after a bulk load: PostgreSQL's autovacuum
+     * (VACUUM ANALYZE: dead tuples gone, visibility map and statistics set), SQLite's ANALYZE.
+     */
+    async analyze() {
+      await database.run(sql.raw(sqliteFile ? 'ANALYZE' : 'VACUUM ANALYZE'));
+    },
     /** RSS as it stands, then the heap still in use after a full GC (when exposed). */
     memory() {
       const { rss } = process.memoryUsage();

@@ -58,6 +58,8 @@ export async function measureStoreScale(
       });
       stored += count;
     }
+    // As autovacuum (PostgreSQL) would after the load; ANALYZE on SQLite.
+    await bot.call('analyze', {});
     const list = await timeCalls(async () => {
       const [request] = signedCommands(1, 'list');
       const answer = await sendOnce(botUrl, request as NonNullable<typeof request>);

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, sum } from 'drizzle-orm';
 import type { GeneratedClientKey } from '../clientCredential.ts';
 import { type KeyRing, randomToken } from '../crypto.ts';
 import { createClientKeyChanges } from './clientKeyChanges.ts';
@@ -123,8 +123,9 @@ export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock 
     },
 
     /**
-     * How many of a team's connections fall in each Home tab group (rank 0–4), counted
-     * from `connections_team_status_attention_idx` alone, per status and attention code.
+     * How many of a team's connections fall in each Home tab group (rank 0–4), read from
+     * `connection_counts` (kept by triggers): a handful of rows per team, one per status
+     * and attention code, whatever the team's size. Deleted connections are not counted.
      */
     async countHomeGroups(teamId: string): Promise<number[]> {
       const counts = [0, 0, 0, 0, 0];
@@ -134,7 +135,7 @@ export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock 
           row.status === 'needs_reauth'
             ? 0
             : row.status === 'active'
-              ? row.attentionCode === null
+              ? row.attentionCode === ''
                 ? 4
                 : 1
               : row.status === 'pending'
@@ -145,14 +146,17 @@ export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock 
       return counts;
     },
 
-    /** Every status (deleted too) with its count, for the metrics. */
+    /** Every status (deleted too) that some connection has, with its count, for the metrics. */
     async countByStatus(): Promise<Record<string, number>> {
       const rows = await prepared.statusCounts.execute();
-      return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+      return Object.fromEntries(
+        rows.filter((row) => Number(row.n) > 0).map((row) => [row.status, Number(row.n)]),
+      );
     },
 
+    /** A team's connections, deleted ones left out. */
     async countByTeam(teamId: string): Promise<number> {
-      return (await prepared.teamCount.execute({ teamId }))[0]?.n ?? 0;
+      return Number((await prepared.teamCount.execute({ teamId }))[0]?.n ?? 0);
     },
 
     /**
@@ -282,7 +286,7 @@ export type ConnectionsRepo = ReturnType<typeof createConnectionsRepo>;
  * CPU, far more than SQLite takes to answer by index: the details step spent half its
  * time there (docs/benchmarks.md).
  */
-function prepareReads(db: Db, { connections }: Tables) {
+function prepareReads(db: Db, { connections, connectionCounts }: Tables) {
   const param = {
     teamId: sql.placeholder('teamId'),
     id: sql.placeholder('id'),
@@ -308,7 +312,16 @@ function prepareReads(db: Db, { connections }: Tables) {
       .limit(sql.placeholder('limit'))
       .offset(sql.placeholder('offset'))
       .prepare(),
-    teamCount: db.select({ n: count() }).from(connections).where(and(ofTeam, live)).prepare(),
+    teamCount: db
+      .select({ n: sum(connectionCounts.n) })
+      .from(connectionCounts)
+      .where(
+        and(
+          eq(connectionCounts.teamId, param.teamId),
+          sql`${connectionCounts.status} <> 'deleted'`,
+        ),
+      )
+      .prepare(),
     homePage: all()
       .where(
         inArray(
@@ -324,18 +337,21 @@ function prepareReads(db: Db, { connections }: Tables) {
       )
       .orderBy(asc(homeRank), asc(connections.nicknameKey), asc(connections.id))
       .prepare(),
-    // Grouped in the index's own order, so neither database sorts: at most a few rows
-    // per status (one per attention code).
+    // The counts come from connection_counts, kept by triggers on connections (migration
+    // connection_counts): a few rows per team however many connections it has.
     teamStatusCounts: db
-      .select({ status: connections.status, attentionCode: connections.attentionCode, n: count() })
-      .from(connections)
-      .where(ofTeam)
-      .groupBy(connections.status, connections.attentionCode)
+      .select({
+        status: connectionCounts.status,
+        attentionCode: connectionCounts.attentionCode,
+        n: connectionCounts.n,
+      })
+      .from(connectionCounts)
+      .where(eq(connectionCounts.teamId, param.teamId))
       .prepare(),
     statusCounts: db
-      .select({ status: connections.status, n: count() })
-      .from(connections)
-      .groupBy(connections.status)
+      .select({ status: connectionCounts.status, n: sum(connectionCounts.n) })
+      .from(connectionCounts)
+      .groupBy(connectionCounts.status)
       .prepare(),
   };
 }

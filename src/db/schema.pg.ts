@@ -230,3 +230,21 @@ export const homeViewers = pgTable(
     index('home_viewers_seen_idx').on(t.seenAt),
   ],
 );
+
+/** See schema.ts: kept by triggers on `connections`, never written by the bot. */
+export const connectionCounts = pgTable(
+  'connection_counts',
+  {
+    teamId: text('team_id').notNull(),
+    status: text('status', { enum: CONNECTION_STATUSES }).notNull(),
+    attentionCode: text('attention_code').notNull().default(''),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.status, t.attentionCode] }),
+    // /metrics sums by status: through this index PostgreSQL reads the live rows only, not
+    // the pages of row versions a bulk load left behind (docs/benchmarks.md, issue 12 §4).
+    // Not on `n`, so that a counter's update stays a heap-only (HOT) update.
+    index('connection_counts_status_idx').on(t.status),
+  ],
+);

@@ -296,3 +296,27 @@ export const homeViewers = sqliteTable(
     index('home_viewers_seen_idx').on(t.seenAt),
   ],
 );
+
+/**
+ * How many connections each team has per status and attention code, kept exactly right by
+ * triggers on `connections` (the migration `connection_counts` writes them, per dialect,
+ * and fills the table from the rows already there). Derived: `migrate-store` does not copy
+ * it, the target's triggers build it. `attention_code` is '' for none (NULL cannot be part
+ * of a primary key). A row whose count falls to 0 stays.
+ */
+export const connectionCounts = sqliteTable(
+  'connection_counts',
+  {
+    teamId: text('team_id').notNull(),
+    status: text('status', { enum: CONNECTION_STATUSES }).notNull(),
+    attentionCode: text('attention_code').notNull().default(''),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.status, t.attentionCode] }),
+    // /metrics sums by status: through this index PostgreSQL reads the live rows only, not
+    // the pages of row versions a bulk load left behind (docs/benchmarks.md, issue 12 §4).
+    // Not on `n`, so that a counter's update stays a heap-only (HOT) update.
+    index('connection_counts_status_idx').on(t.status),
+  ],
+);

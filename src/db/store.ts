@@ -23,6 +23,7 @@ const TABLE_NAMES = [
   'orgRateWindows',
   'orgRateClaims',
   'homeViewers',
+  'connectionCounts',
 ] as const;
 
 export type Tables = Pick<typeof schema, (typeof TABLE_NAMES)[number]>;

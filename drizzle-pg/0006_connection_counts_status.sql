@@ -1,0 +1,1 @@
+CREATE INDEX "connection_counts_status_idx" ON "connection_counts" USING btree ("status");
