@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, count, eq, lte } from 'drizzle-orm';
+import { and, count, eq, gt, lte } from 'drizzle-orm';
 import { type Clock, systemClock } from './clock.ts';
 import type { Store } from './store.ts';
 
@@ -46,15 +46,12 @@ export function createRateWindowsRepo(store: Store, clock: Clock = systemClock) 
     return row;
   };
 
-  /** Claims in flight for the org, after dropping those whose process never released them. */
+  /** Claims in flight for the org: those not released, and not run out (their process died). */
   const inFlight = async (org: string, now: number) => {
-    await db
-      .delete(orgRateClaims)
-      .where(and(eq(orgRateClaims.org, org), lte(orgRateClaims.expiresAt, now)));
     const [row] = await db
       .select({ n: count() })
       .from(orgRateClaims)
-      .where(eq(orgRateClaims.org, org));
+      .where(and(eq(orgRateClaims.org, org), gt(orgRateClaims.expiresAt, now)));
     return Number(row?.n ?? 0);
   };
 
@@ -67,6 +64,10 @@ export function createRateWindowsRepo(store: Store, clock: Clock = systemClock) 
       return store.transaction(async () => {
         const now = clock();
         const row = await takeRow(org, now);
+        // Claims run out are dropped here, the one place that adds claims.
+        await db
+          .delete(orgRateClaims)
+          .where(and(eq(orgRateClaims.org, org), lte(orgRateClaims.expiresAt, now)));
         const busy = await inFlight(org, now);
         let { remaining, resetAt } = row;
         if (resetAt !== null && now >= resetAt) {
@@ -113,10 +114,10 @@ export function createRateWindowsRepo(store: Store, clock: Clock = systemClock) 
         const now = clock();
         if (seen.resetAt !== null && seen.resetAt <= now) return;
         const row = await takeRow(org, now);
+        if (row.resetAt !== null && seen.resetAt !== null && seen.resetAt < row.resetAt) return;
         const left = Math.max(0, seen.remaining - (await inFlight(org, now)));
         const rowOver = row.resetAt !== null && now >= row.resetAt;
         const newer = row.resetAt !== null && seen.resetAt !== null && seen.resetAt > row.resetAt;
-        if (row.resetAt !== null && seen.resetAt !== null && seen.resetAt < row.resetAt) return;
         // Okta opened a window the row does not know (it started before our reset time,
         // or the row's has ended): Okta's figure replaces the count of an older window.
         const replace = newer || rowOver;
