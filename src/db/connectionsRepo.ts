@@ -17,7 +17,7 @@ import {
 import { createConnectionStatusChanges } from './connectionStatusChanges.ts';
 import { createConnectionUpkeep } from './connectionUpkeep.ts';
 import { isUniqueViolation } from './rowParsing.ts';
-import { homeRankOf } from './schema.ts';
+import { homeRankOf, homeRankOfValues } from './schema.ts';
 import { openRowSecrets, type Secrets } from './sealedColumns.ts';
 import type { Db, Store, Tables } from './store.ts';
 
@@ -131,16 +131,7 @@ export function createConnectionsRepo(store: Store, ring: KeyRing, clock: Clock 
       const counts = [0, 0, 0, 0, 0];
       for (const row of await prepared.teamStatusCounts.execute({ teamId })) {
         if (row.status === 'deleted') continue;
-        const rank =
-          row.status === 'needs_reauth'
-            ? 0
-            : row.status === 'active'
-              ? row.attentionCode === ''
-                ? 4
-                : 1
-              : row.status === 'pending'
-                ? 3
-                : 2;
+        const rank = homeRankOfValues(row.status, row.attentionCode);
         counts[rank] = (counts[rank] ?? 0) + Number(row.n);
       }
       return counts;
@@ -295,7 +286,11 @@ function prepareReads(db: Db, { connections, connectionCounts }: Tables) {
   const ofTeam = eq(connections.teamId, param.teamId);
   const namedInTeam = and(live, ofTeam, eq(connections.nicknameKey, param.nicknameKey));
   const all = () => db.select().from(connections);
-  const homeRank = homeRankOf(connections);
+  const homeOrder = [
+    asc(homeRankOf(connections)),
+    asc(connections.nicknameKey),
+    asc(connections.id),
+  ] as const;
   return {
     byNickname: all().where(namedInTeam).prepare(),
     // The details step only asks whether the name is free: the id, not the whole row.
@@ -330,12 +325,12 @@ function prepareReads(db: Db, { connections, connectionCounts }: Tables) {
             .select({ id: connections.id })
             .from(connections)
             .where(and(ofTeam, live))
-            .orderBy(asc(homeRank), asc(connections.nicknameKey), asc(connections.id))
+            .orderBy(...homeOrder)
             .limit(sql.placeholder('limit'))
             .offset(sql.placeholder('offset')),
         ),
       )
-      .orderBy(asc(homeRank), asc(connections.nicknameKey), asc(connections.id))
+      .orderBy(...homeOrder)
       .prepare(),
     // The counts come from connection_counts, kept by triggers on connections (migration
     // connection_counts): a few rows per team however many connections it has.

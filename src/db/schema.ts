@@ -50,6 +50,14 @@ export function homeRankOf(columns: { status: unknown; attentionCode: unknown })
   ELSE 2 END)`;
 }
 
+/** `homeRankOf` for values already read (a `connection_counts` row: no attention is `''`). */
+export function homeRankOfValues(status: string, attentionCode: string | null): number {
+  if (status === 'needs_reauth') return 0;
+  if (status === 'active') return attentionCode ? 1 : 4;
+  if (status === 'pending') return 3;
+  return 2;
+}
+
 export const connections = sqliteTable(
   'connections',
   {

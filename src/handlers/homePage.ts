@@ -6,10 +6,9 @@ import { pageWindow } from './pageWindow.ts';
 
 /**
  * One page (1-based, clamped) of the team's Home tab. The page's rows come from an index
- * in the Home tab's order (`connections_home_order_idx`), so they cost the same at any
- * size; the group counts scan one index entry per connection of the team
- * (`connections_team_status_attention_idx`), which still grows with it (docs/benchmarks.md,
- * "Costs that grow with the store").
+ * in the Home tab's order (`connections_home_order_idx`) and the group counts from
+ * `connection_counts` (kept by triggers), so a page costs the same at any size
+ * (docs/benchmarks.md, "Costs that grow with the store").
  */
 export async function homePage(
   flows: FlowDeps,
