@@ -254,19 +254,13 @@ function refusal(result: Exclude<CopyResult, { ok: true }>): string[] {
     case 'tables_differ':
       return [
         `migrate-store refused: the tables of ${sourcePath} are not the ones this version knows.`,
-        ...(result.missing.length > 0 ? [`  - missing: ${result.missing.join(', ')}`] : []),
-        ...(result.unknown.length > 0
-          ? [`  - not in the schema: ${result.unknown.join(', ')}`]
-          : []),
+        ...describeDifference(result),
         'Nothing was written.',
       ];
     case 'columns_differ':
       return [
         `migrate-store refused: the columns of ${result.table} in ${sourcePath} are not the ones this version knows.`,
-        ...(result.missing.length > 0 ? [`  - missing: ${result.missing.join(', ')}`] : []),
-        ...(result.unknown.length > 0
-          ? [`  - not in the schema: ${result.unknown.join(', ')}`]
-          : []),
+        ...describeDifference(result),
         'Nothing was written.',
       ];
     case 'value_refused':
@@ -287,6 +281,20 @@ function refusal(result: Exclude<CopyResult, { ok: true }>): string[] {
         nothing,
       ];
   }
+}
+
+/** Tables or columns the file lacks, and those the schema does not know. */
+function describeDifference({
+  missing,
+  unknown,
+}: {
+  missing: string[];
+  unknown: string[];
+}): string[] {
+  return [
+    ...(missing.length > 0 ? [`  - missing: ${missing.join(', ')}`] : []),
+    ...(unknown.length > 0 ? [`  - not in the schema: ${unknown.join(', ')}`] : []),
+  ];
 }
 
 function describeTables(tables: TableReport[]): string[] {

@@ -428,28 +428,27 @@ describePostgres('npm run migrate-store', { timeout: 60_000 }, () => {
     expect(existsSync(join(missing, '..'))).toBe(false);
 
     const foreign = join(tempDir(), 'other.sqlite');
-    new Database(foreign).exec('CREATE TABLE t (x)');
+    withSqlite(foreign, (db) => db.exec('CREATE TABLE t (x)'));
     const notOurs = await migrateStore(['--to', url, '--from', foreign], env);
     expect(notOurs.code).toBe(1);
     expect(notOurs.stderr).toContain('is not an okta-connect database');
 
-    const { path: older } = await sealedInstall();
-    withSqlite(older, (db) =>
-      db.exec(
-        'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)',
-      ),
+    /** The command run on an install that `statement` changed. */
+    const fromInstallAfter = async (statement: string) => {
+      const { path } = await sealedInstall();
+      withSqlite(path, (db) => db.exec(statement));
+      return migrateStore(['--to', url, '--from', path], env);
+    };
+
+    const fromOlder = await fromInstallAfter(
+      'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)',
     );
-    const fromOlder = await migrateStore(['--to', url, '--from', older], env);
     expect(fromOlder.code).toBe(1);
     expect(fromOlder.stderr).toContain('was last migrated by an older version of okta-connect');
 
-    const { path: newer } = await sealedInstall();
-    withSqlite(newer, (db) =>
-      db.exec(
-        `INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', ${Date.now() + 10 ** 12})`,
-      ),
+    const fromNewer = await fromInstallAfter(
+      `INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', ${Date.now() + 10 ** 12})`,
     );
-    const fromNewer = await migrateStore(['--to', url, '--from', newer], env);
     expect(fromNewer.code).toBe(1);
     expect(fromNewer.stderr).toContain('newer than this version of okta-connect knows');
 

@@ -94,18 +94,10 @@ function foreignKeyOrder(tables: CopyTable[]): CopyTable[] {
   const parents = new Map(
     tables.map((table) => [
       table.name,
-      new Set(
-        pgTableConfig(table.pg)
-          .foreignKeys.map((key) => getTableName(key.reference().foreignTable))
-          .filter((parent) => parent !== table.name),
-      ),
+      pgTableConfig(table.pg).foreignKeys.map((key) => getTableName(key.reference().foreignTable)),
     ]),
   );
-  const selfReferencing = tables.filter((table) =>
-    pgTableConfig(table.pg).foreignKeys.some(
-      (key) => getTableName(key.reference().foreignTable) === table.name,
-    ),
-  );
+  const selfReferencing = tables.filter((table) => parents.get(table.name)!.includes(table.name));
   if (selfReferencing.length > 0) {
     // Rows would have to be ordered parent first inside the table; no table needs it yet.
     throw new Error(
@@ -117,8 +109,7 @@ function foreignKeyOrder(tables: CopyTable[]): CopyTable[] {
   while (ordered.length < tables.length) {
     const ready = tables.filter(
       (table) =>
-        !placed.has(table.name) &&
-        [...(parents.get(table.name) ?? [])].every((parent) => placed.has(parent)),
+        !placed.has(table.name) && parents.get(table.name)!.every((parent) => placed.has(parent)),
     );
     if (ready.length === 0) {
       const left = tables.filter((table) => !placed.has(table.name)).map((table) => table.name);

@@ -121,36 +121,12 @@ function sourceOver(path: string, sqlite: Database.Database, dataVersion: unknow
       };
       return Number(row.n);
     },
-    *pages(table, size) {
-      // By rowid (every table drizzle makes for SQLite has one): each page is one short
-      // statement, so nothing stays open while the caller writes the page elsewhere.
-      const page = sqlite.prepare(
-        `SELECT rowid AS ${ROWID}, * FROM ${quote(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-      );
-      let after = -(2n ** 63n);
-      for (;;) {
-        const rows = page.all(after, size) as Record<string, unknown>[];
-        if (rows.length === 0) return;
-        after = rows.at(-1)![ROWID] as bigint;
-        for (const row of rows) delete row[ROWID];
-        yield rows;
-        if (rows.length < size) return;
-      }
+    pages(table, size) {
+      return byRowid(sqlite, table, '*', '', size);
     },
-    *pagesWithAny(table, columns, size) {
-      const list = columns.map(quote).join(', ');
+    pagesWithAny(table, columns, size) {
       const any = columns.map((column) => `${quote(column)} IS NOT NULL`).join(' OR ');
-      const page = sqlite.prepare(
-        `SELECT rowid AS ${ROWID}, id, ${list} FROM ${quote(table)} WHERE rowid > ? AND (${any}) ORDER BY rowid LIMIT ?`,
-      );
-      let after = -(2n ** 63n);
-      for (;;) {
-        const rows = page.all(after, size) as Record<string, unknown>[];
-        if (rows.length === 0) return;
-        after = rows.at(-1)![ROWID] as bigint;
-        yield rows;
-        if (rows.length < size) return;
-      }
+      return byRowid(sqlite, table, `id, ${columns.map(quote).join(', ')}`, `AND (${any})`, size);
     },
     endAndCheckChanged() {
       if (!ended) {
@@ -163,4 +139,30 @@ function sourceOver(path: string, sqlite: Database.Database, dataVersion: unknow
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/**
+ * `select` of `table`'s rows that pass `where`, by rowid (every table drizzle makes for
+ * SQLite has one): each page is one short statement, so nothing stays open while the
+ * caller writes the page elsewhere.
+ */
+function* byRowid(
+  sqlite: Database.Database,
+  table: string,
+  select: string,
+  where: string,
+  size: number,
+): Generator<Record<string, unknown>[]> {
+  const page = sqlite.prepare(
+    `SELECT rowid AS ${ROWID}, ${select} FROM ${quote(table)} WHERE rowid > ? ${where} ORDER BY rowid LIMIT ?`,
+  );
+  let after = -(2n ** 63n);
+  for (;;) {
+    const rows = page.all(after, size) as Record<string, unknown>[];
+    if (rows.length === 0) return;
+    after = rows.at(-1)![ROWID] as bigint;
+    for (const row of rows) delete row[ROWID];
+    yield rows;
+    if (rows.length < size) return;
+  }
 }

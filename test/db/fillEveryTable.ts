@@ -45,12 +45,12 @@ export async function fillEveryTable(handle: DatabaseHandle, ring: KeyRing, rows
           const parentRows = made.get(getTableName(ref.foreignTable))!;
           const parent = parentRows[Math.floor(i / parentRows.length ** n) % parentRows.length]!;
           ref.columns.forEach((column, c) => {
-            row[propertyOf(table, column)] =
-              parent[propertyOf(ref.foreignTable, ref.foreignColumns[c]!)];
+            row[propertyOf(table, column.name)] =
+              parent[propertyOf(ref.foreignTable, ref.foreignColumns[c]!.name)];
           });
         });
         for (const column of SEALED_COLUMNS[name as keyof typeof SEALED_COLUMNS] ?? []) {
-          const property = propertyOf(table, columnNamed(table, column));
+          const property = propertyOf(table, column);
           if (row[property] !== null) {
             row[property] = sealColumn(
               ring,
@@ -101,16 +101,11 @@ function valueFor(table: string, column: Column, i: number): unknown {
   }
 }
 
-function propertyOf(table: SQLiteTable | object, column: Column): string {
-  const entry = Object.entries(getTableColumns(table as SQLiteTable)).find(
-    ([, candidate]) => candidate.name === column.name,
+/** The property drizzle takes the column of SQL name `name` under. */
+function propertyOf(table: SQLiteTable, name: string): string {
+  const entry = Object.entries(getTableColumns(table)).find(
+    ([, candidate]) => candidate.name === name,
   );
-  if (!entry) throw new Error(`no column ${column.name}`);
+  if (!entry) throw new Error(`no column ${name}`);
   return entry[0];
-}
-
-function columnNamed(table: SQLiteTable, name: string): Column {
-  const column = Object.values(getTableColumns(table)).find((candidate) => candidate.name === name);
-  if (!column) throw new Error(`no column ${name}`);
-  return column;
 }
