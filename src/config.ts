@@ -376,6 +376,15 @@ export function loadConfig(env: Env): ConfigResult {
   };
 }
 
+/** Reads a `.env` file in the working folder when there is one (Node's own parser). */
+export function loadDotEnv(): void {
+  try {
+    process.loadEnvFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 /** The text printed when the configuration is refused. */
 export function describeProblems(problems: readonly string[]): string {
   return [

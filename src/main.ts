@@ -1,17 +1,12 @@
 import { createBot } from './app.ts';
-import { describeProblems, describeStartFailure, loadConfig } from './config.ts';
+import { describeProblems, describeStartFailure, loadConfig, loadDotEnv } from './config.ts';
 import { openStore } from './db/openStore.ts';
 import type { Store } from './db/store.ts';
 import { isBotError } from './errors.ts';
 import { expireLeasesOfStoppedProcesses } from './flows/leaseOwners.ts';
 import { createLogger } from './logger.ts';
 
-// A .env file in the working folder is read when present (Node's own parser).
-try {
-  process.loadEnvFile();
-} catch (error) {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-}
+loadDotEnv();
 
 const result = loadConfig(process.env);
 if (!result.ok) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type StoreCommand, storeCommand } from './cli.ts';
 import { loadStoreConfig } from './config.ts';
 import { createKeyRing } from './crypto.ts';
 import { type CopyResult, copyToPostgres, type TableReport } from './db/copyToPostgres.ts';
@@ -23,24 +24,15 @@ const USAGE =
   'Usage: npm run migrate-store -- --to postgres://USER@HOST:5432/DATABASE [--from PATH] [--batch-rows N]\n' +
   '  (or DATABASE_URL instead of --to; the password may come from PGPASSWORD)';
 
-try {
-  process.loadEnvFile();
-} catch (error) {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-}
-
-const out = (line: string) => process.stdout.write(`${line}\n`);
-
-function fail(lines: string[]): never {
-  process.stderr.write(`${[...lines, README_POINTER].join('\n')}\n`);
-  process.exit(1);
-}
+// Typed, so that TypeScript knows `command.fail` does not return.
+const command: StoreCommand = storeCommand('migrate-store', README_POINTER);
+const { out } = command;
 
 let args: ReturnType<typeof parseCommandLine>;
 try {
   args = parseCommandLine();
 } catch (error) {
-  fail([`migrate-store cannot run: ${(error as Error).message}`, USAGE]);
+  command.fail([`migrate-store cannot run: ${(error as Error).message}`, USAGE]);
 }
 
 function parseCommandLine() {
@@ -63,7 +55,7 @@ function parseCommandLine() {
 // The target: --to, or DATABASE_URL (which keeps the password out of the process list).
 const envUrl = process.env.DATABASE_URL?.trim() || undefined;
 if (args.to !== undefined && envUrl !== undefined && args.to !== envUrl) {
-  fail([
+  command.fail([
     'migrate-store refused: --to and DATABASE_URL name different databases ' +
       `(${redactDatabaseUrl(args.to)} and ${redactDatabaseUrl(envUrl)}). Give one of them.`,
   ]);
@@ -71,12 +63,12 @@ if (args.to !== undefined && envUrl !== undefined && args.to !== envUrl) {
 const targetUrl = args.to ?? envUrl;
 const targetName = args.to !== undefined ? '--to' : 'DATABASE_URL';
 if (targetUrl === undefined) {
-  fail(['migrate-store cannot run: name the PostgreSQL database to copy into.', USAGE]);
+  command.fail(['migrate-store cannot run: name the PostgreSQL database to copy into.', USAGE]);
 }
 try {
   checkDatabaseUrl(targetUrl);
 } catch (error) {
-  fail([
+  command.fail([
     `migrate-store cannot run: ${(error as Error).message.replace(/^DATABASE_URL/, targetName)}`,
   ]);
 }
@@ -86,18 +78,13 @@ const configuredPath = resolve(
   args.from ?? (env.DATABASE_PATH?.trim() || './data/okta-connect.sqlite'),
 );
 const keyFile = join(dirname(configuredPath), 'encryption.key');
-if (!env.ENCRYPTION_KEY?.trim()) fail(missingKey());
+if (!env.ENCRYPTION_KEY?.trim()) command.fail(missingKey());
 const loaded = loadStoreConfig(env);
-if (!loaded.ok) {
-  fail([
-    'migrate-store cannot run: the configuration has problems.',
-    ...loaded.problems.map((problem) => `  - ${problem}`),
-  ]);
-}
+if (!loaded.ok) command.failConfig(loaded.problems);
 const sourcePath =
   args.from !== undefined ? resolve(args.from) : resolve(loaded.config.databasePath);
 if (loaded.config.databasePath === ':memory:' || !isFile(sourcePath)) {
-  fail([
+  command.fail([
     `migrate-store cannot run: there is no database at ${sourcePath}.`,
     "Set DATABASE_PATH to the bot's database file, as the bot has it, or give --from PATH.",
   ]);
@@ -108,16 +95,16 @@ let opened: ReturnType<typeof openSqliteSource>;
 try {
   opened = openSqliteSource(sourcePath);
 } catch (error) {
-  fail([`migrate-store cannot read ${sourcePath}: ${(error as Error).message}`]);
+  command.fail([`migrate-store cannot read ${sourcePath}: ${(error as Error).message}`]);
 }
-if (!opened.ok) fail([`migrate-store refused: ${opened.message}`, 'Nothing was written.']);
+if (!opened.ok) command.fail([`migrate-store refused: ${opened.message}`, 'Nothing was written.']);
 const source = opened.source;
 
 out(`Checking that every sealed value in ${sourcePath} opens with ENCRYPTION_KEY.`);
 const survey = surveySealedValues(source, ring);
 if (survey.unknownKeys.length > 0 || survey.unreadable.length > 0) {
   source.close();
-  fail(unopenedValues(survey));
+  command.fail(unopenedValues(survey));
 }
 
 out(`Copying it into ${redactDatabaseUrl(targetUrl)} (${targetName}).`);
@@ -126,7 +113,7 @@ try {
   target = await openPostgres(targetUrl, { poolSize: 2 });
 } catch (error) {
   source.close();
-  fail([
+  command.fail([
     `migrate-store cannot open the PostgreSQL database (${targetName}): ` +
       (error as Error).message.replace(/^DATABASE_URL /, ''),
     'Nothing was written.',
@@ -148,7 +135,7 @@ try {
   });
 } catch (error) {
   const message = (error as Error).message;
-  fail([
+  command.fail([
     `migrate-store stopped: ${message}`,
     ...(message.includes('lock timeout')
       ? ['Another process is writing to the PostgreSQL database: is a bot already running on it?']
@@ -160,7 +147,7 @@ try {
   await target.close();
 }
 
-if (!result.ok) fail(refusal(result));
+if (!result.ok) command.fail(refusal(result));
 out('');
 out('Verified in PostgreSQL before the commit (rows, checksum of every column):');
 const width = Math.max(...result.tables.map((t) => t.table.length));

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { type StoreCommand, storeCommand } from './cli.ts';
 import { loadStoreConfig } from './config.ts';
 import { createKeyRing } from './crypto.ts';
 import { redactDatabaseUrl } from './db/openPostgres.ts';
@@ -13,28 +14,16 @@ import { type RotationResult, rotateKeys } from './db/rotateKeys.ts';
 
 const README_POINTER = 'See "Rotating the encryption key" in README.md.';
 
-try {
-  process.loadEnvFile();
-} catch (error) {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-}
-
-function fail(lines: string[]): never {
-  process.stderr.write(`${[...lines, README_POINTER].join('\n')}\n`);
-  process.exit(1);
-}
+// Typed, so that TypeScript knows `command.fail` does not return.
+const command: StoreCommand = storeCommand('rotate-key', README_POINTER);
+const { out } = command;
 
 const loaded = loadStoreConfig(process.env);
-if (!loaded.ok) {
-  fail([
-    'rotate-key cannot run: the configuration has problems.',
-    ...loaded.problems.map((problem) => `  - ${problem}`),
-  ]);
-}
+if (!loaded.ok) command.failConfig(loaded.problems);
 const { databasePath, databaseUrl, encryptionKey, encryptionKeysPrevious } = loaded.config;
 // Opening a missing file would create an empty database and report success on nothing.
 if (databaseUrl === null && (databasePath === ':memory:' || !existsSync(databasePath))) {
-  fail([
+  command.fail([
     `rotate-key cannot run: there is no database at ${databasePath}.`,
     "Set DATABASE_PATH to the bot's database file, as the bot has it.",
   ]);
@@ -42,7 +31,6 @@ if (databaseUrl === null && (databasePath === ':memory:' || !existsSync(database
 
 const ring = createKeyRing(encryptionKey, encryptionKeysPrevious);
 const [currentKeyId, ...previousKeyIds] = ring.keyIds;
-const out = (line: string) => process.stdout.write(`${line}\n`);
 const where = databaseUrl === null ? databasePath : redactDatabaseUrl(databaseUrl);
 out(`Re-sealing the secrets in ${where} with key ${currentKeyId} (ENCRYPTION_KEY).`);
 out(
@@ -55,7 +43,9 @@ let database: Awaited<ReturnType<typeof openStore>>;
 try {
   database = await openStore(loaded.config);
 } catch (error) {
-  fail([`rotate-key cannot run: ${error instanceof Error ? error.message : String(error)}`]);
+  command.fail([
+    `rotate-key cannot run: ${error instanceof Error ? error.message : String(error)}`,
+  ]);
 }
 let result: RotationResult;
 try {
@@ -65,7 +55,7 @@ try {
     },
   });
 } catch (error) {
-  fail([
+  command.fail([
     `rotate-key stopped: ${error instanceof Error ? error.message : String(error)}`,
     'Every value re-sealed so far was saved and opens with the new key; the rest still open ' +
       'with the old one. Fix the cause, then run rotate-key again.',
@@ -75,7 +65,7 @@ try {
 }
 
 if (!result.ok) {
-  fail([
+  command.fail([
     'rotate-key refused: some stored values open with neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS. Nothing was changed.',
     ...result.unknownKeys.map(
       ({ keyId, values }) =>
@@ -96,7 +86,7 @@ for (const [table, tally] of Object.entries(result.tables)) {
   );
 }
 if (result.remaining > 0) {
-  fail([
+  command.fail([
     `rotate-key finished, but ${plural(result.remaining, 'value')} sealed with an older key appeared while it ran: ` +
       'is a bot still running with the old ENCRYPTION_KEY? Restart it with the new ENCRYPTION_KEY ' +
       '(the old one in ENCRYPTION_KEY_PREVIOUS), then run rotate-key again. Keep ENCRYPTION_KEY_PREVIOUS until then.',
