@@ -79,6 +79,9 @@ function route(request: Served): string {
   return `${request.method} ${request.path.replace(/^\/connect\/.+$/, '/connect/:token')}`;
 }
 
+/** A PostgreSQL session as the sweep race watches it in pg_stat_activity. */
+type Session = { wait_event_type: string | null; reads_connections: boolean; query: string };
+
 async function count(query: ReturnType<typeof sql>): Promise<number> {
   const [row] = await shared.store.all<{ n: number | string }>(query);
   return Number(row?.n ?? 0);
@@ -255,7 +258,7 @@ describePostgres(
       const watcher = new pg.Client({ connectionString: world.databaseUrl ?? '' });
       await Promise.all([holder.connect(), watcher.connect()]);
       let tokenRequestsFrom = 0;
-      let activity: unknown[] = [];
+      let activity: Session[] = [];
       try {
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE connections IN ACCESS EXCLUSIVE MODE');
@@ -266,15 +269,15 @@ describePostgres(
         await waitUntil(
           async () => {
             activity = (
-              await watcher.query<{ wait_event_type: string | null; sweep: boolean }>(
+              await watcher.query<Session>(
                 `SELECT wait_event_type, query ILIKE '%from "connections"%' AS reads_connections,
                    left(query, 80) AS query
                  FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle'`,
               )
             ).rows;
-            const waiting = (
-              activity as { wait_event_type: string | null; reads_connections: boolean }[]
-            ).filter((row) => row.wait_event_type === 'Lock' && row.reads_connections);
+            const waiting = activity.filter(
+              (row) => row.wait_event_type === 'Lock' && row.reads_connections,
+            );
             return waiting.length >= REPLICAS;
           },
           'every replica’s sweep to wait for the due connections',
