@@ -319,42 +319,35 @@ export async function startBot(
   return bot;
 }
 
+/** The repositories of the bot's database that the tests read and seed. */
+function reposOn(store: DatabaseStore) {
+  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
+  return {
+    connections: createConnectionsRepo(store, ring, Date.now),
+    authRequests: createAuthRequestsRepo(store, ring, Date.now),
+  };
+}
+
 /** The bot's database, opened by the test. */
-export interface Store {
+export interface Store extends ReturnType<typeof reposOn> {
   handle: DatabaseHandle;
-  connections: ReturnType<typeof createConnectionsRepo>;
-  authRequests: ReturnType<typeof createAuthRequestsRepo>;
   close(): void;
 }
 
 /** The world's SQLite file, opened by the test (WAL: alongside running bots). */
 export function openStore(world: World): Store {
   const handle = openDatabase(world.databasePath);
-  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
-  return {
-    handle,
-    connections: createConnectionsRepo(handle, ring, Date.now),
-    authRequests: createAuthRequestsRepo(handle, ring, Date.now),
-    close: () => handle.close(),
-  };
+  return { handle, ...reposOn(handle), close: () => handle.close() };
 }
 
 /** The world's PostgreSQL database, opened by the test alongside running bots. */
-export interface SharedStore {
+export interface SharedStore extends ReturnType<typeof reposOn> {
   store: DatabaseStore;
-  connections: ReturnType<typeof createConnectionsRepo>;
-  authRequests: ReturnType<typeof createAuthRequestsRepo>;
   close(): Promise<void>;
 }
 
 export async function openSharedStore(world: World): Promise<SharedStore> {
   if (world.databaseUrl === null) throw new Error('this world keeps its bots on SQLite');
   const store = await openPostgres(world.databaseUrl, { poolSize: 4 });
-  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
-  return {
-    store,
-    connections: createConnectionsRepo(store, ring, Date.now),
-    authRequests: createAuthRequestsRepo(store, ring, Date.now),
-    close: () => store.close(),
-  };
+  return { store, ...reposOn(store), close: () => store.close() };
 }
