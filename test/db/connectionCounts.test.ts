@@ -9,7 +9,6 @@ import { migrate as pgMigrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDERS } from '../../src/db/migrationJournal.ts';
-import { openDatabase } from '../../src/db/openDatabase.ts';
 import { openPostgres } from '../../src/db/openPostgres.ts';
 import type { Dialect, Store } from '../../src/db/store.ts';
 import {
@@ -19,6 +18,7 @@ import {
   describePostgres,
   emptyPostgresDatabase,
   newConnection,
+  openSqliteTestDatabase,
   openTestDatabase,
   type Repos,
   tempDir,
@@ -264,12 +264,7 @@ describe('the connection_counts migration', () => {
     ).toEqual([]);
     sqlite.close();
 
-    const handle = openDatabase(path);
-    try {
-      await expectStartsRight(handle);
-    } finally {
-      await handle.close();
-    }
+    await expectStartsRight(openSqliteTestDatabase('file', path));
   });
 
   describePostgres('on PostgreSQL', () => {

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/db/connectionModel.ts';
-import type { DatabaseHandle } from '../../src/db/openDatabase.ts';
 import { homeGroupOf, homeOrder } from '../../src/views/homeView.ts';
 import {
   createRepos,
@@ -9,9 +8,8 @@ import {
   newConnection,
   openSqliteTestDatabase,
   openTestDatabase,
+  type Repos,
 } from './testDatabase.ts';
-
-type Repos = ReturnType<typeof createRepos>;
 
 const GROUPS = ['needs_reauth', 'attention', 'failed', 'pending', 'active'] as const;
 const ATTENTION = { code: 'insufficient_scope', text: null, scope: 'okta.logs.read' } as const;
@@ -199,7 +197,7 @@ describe.each(DATABASE_KINDS)('the Home tab order and counts in the database (%s
  */
 describe('the Home page and counts in SQLite', () => {
   it('read the indexes and connection_counts alone, without sorting the team', async () => {
-    const handle: DatabaseHandle = openSqliteTestDatabase('memory');
+    const handle = openSqliteTestDatabase('memory');
     const statements: string[] = [];
     const prepare = handle.sqlite.prepare.bind(handle.sqlite);
     handle.sqlite.prepare = ((source: string) => {

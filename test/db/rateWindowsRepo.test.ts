@@ -10,8 +10,8 @@ import { DATABASE_KINDS, manualClock, openTestDatabase, tempDir } from './testDa
 
 const ORG = 'acme.okta.com';
 const MINUTE = 60_000;
-/** A limit of 10 keeps 1 in reserve. */
 const LEASE_MS = 5 * MINUTE;
+/** A limit of 10 keeps 1 in reserve. */
 const RULES = { reserveFraction: 0.1, leaseMs: LEASE_MS };
 
 async function claimAll(windows: RateWindowsRepo, times: number): Promise<ClaimVerdict[]> {

@@ -76,13 +76,6 @@ async function terminate(bot: BotProcess) {
   });
 }
 
-function messagesOf(stdout: string): string[] {
-  return stdout
-    .trimEnd()
-    .split('\n')
-    .map((line) => (JSON.parse(line) as { msg: string }).msg);
-}
-
 describe('SIGTERM while a Slack request is worked on after its answer', () => {
   it('finishes the work (the test result reaches the response_url) before closing the database and exiting 0', () =>
     withWorld({}, async (world) => {
@@ -115,12 +108,12 @@ describe('SIGTERM while a Slack request is worked on after its answer', () => {
       expect(world.slack.responseUrlPosts()).toHaveLength(0);
 
       world.okta.clearFaults(USERINFO);
-      const { code, stdout } = await bot.child.finished(15_000);
+      const { code } = await bot.child.finished(15_000);
       expect(code).toBe(0);
       const posts = world.slack.responseUrlPosts();
       expect(posts).toHaveLength(1);
       expect(JSON.stringify(posts[0]?.body)).toContain('calls to Okta worked');
-      const messages = messagesOf(stdout);
+      const messages = bot.logs().map((line) => line.msg);
       expect(messages).not.toContain('connection test failed');
       expect(messages.at(-1)).toBe('stopped; database closed');
     }));
@@ -152,11 +145,11 @@ describe('SIGTERM while a Slack request is worked on after its answer', () => {
         expect(bot.child.exited()).toBe(false);
 
         slack.release();
-        const { code, stdout } = await bot.child.finished(15_000);
+        const { code } = await bot.child.finished(15_000);
         expect(code).toBe(0);
         expect(world.slack.messagesTo(ADMIN)).toHaveLength(2);
         expect(JSON.stringify(world.slack.messagesTo(ADMIN)[1]?.blocks)).toContain('told');
-        const messages = messagesOf(stdout);
+        const messages = bot.logs().map((line) => line.msg);
         expect(messages).not.toContain('could not send a DM');
         expect(messages.at(-1)).toBe('stopped; database closed');
       } finally {

@@ -7,6 +7,7 @@ import { createConnectionsRepo } from '../../src/db/connectionsRepo.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/openDatabase.ts';
 import { openPostgres } from '../../src/db/openPostgres.ts';
 import type { Store as DatabaseStore } from '../../src/db/store.ts';
+import type { SweepReport } from '../../src/flows/healthSweep.ts';
 import {
   ADMIN,
   ADMIN_PASSWORD,
@@ -18,8 +19,16 @@ import {
   ORG,
   SIGNING_SECRET,
 } from '../e2e/harness.ts';
+import { toScopesStep } from '../e2e/journey.ts';
 import { type OktaPeer, type RefreshTokenPolicy, startOktaPeer } from '../peers/okta/index.ts';
-import { type SlackPeer, SlackUser, startSlackPeer } from '../peers/slack/index.ts';
+import {
+  type SlackHttpResponse,
+  type SlackPeer,
+  SlackUser,
+  signedRequest,
+  startSlackPeer,
+  viewSubmission,
+} from '../peers/slack/index.ts';
 import {
   cleanEnv,
   type Finished,
@@ -54,7 +63,8 @@ export interface World {
   teamId: string;
   /** The bots started in this world and still running. */
   bots: Set<BotProcess>;
-  user(userId: string, bot: BotProcess): SlackUser;
+  /** An admin in Slack whose requests go to `at`: a bot, or a balancer in front of bots. */
+  user(userId: string, at: { requestUrl: string }): SlackUser;
   /** Kills its bots (process groups), closes the peers, removes the folder. */
   close(): Promise<void>;
 }
@@ -102,10 +112,10 @@ export async function startWorld(
     databaseUrl: options.databaseUrl ?? null,
     teamId: slack.identity.teamId,
     bots,
-    user: (userId, bot) =>
+    user: (userId, at) =>
       new SlackUser({
         peer: slack,
-        requestUrl: bot.requestUrl,
+        requestUrl: at.requestUrl,
         signingSecret: SIGNING_SECRET,
         userId,
         channelId: ALERTS,
@@ -133,6 +143,41 @@ export async function withWorld<T>(
   } finally {
     await world.close();
   }
+}
+
+/** The Content-Type of Slack's command and interaction requests. */
+export const FORM = 'application/x-www-form-urlencoded';
+/** What Slack adds when it delivers a request again after a late answer. */
+export const RETRY = { num: 1, reason: 'http_timeout' };
+
+/**
+ * `userId`'s wizard, through `at`, up to the permissions step, and that step's submission
+ * built once: `original`, and `again` as Slack delivers it again (X-Slack-Retry-Num).
+ */
+export async function finalSubmission(
+  world: World,
+  userId: string,
+  at: { requestUrl: string },
+  nickname: string,
+) {
+  const view = await toScopesStep(world, world.user(userId, at), { nickname });
+  const original = viewSubmission({
+    signingSecret: SIGNING_SECRET,
+    userId,
+    teamId: world.teamId,
+    view,
+    values: { scope_mode: 'default' },
+  });
+  const again = signedRequest(original.body, FORM, {
+    signingSecret: SIGNING_SECRET,
+    retry: RETRY,
+  });
+  return { original, again };
+}
+
+/** The `response_action` of the bot's answer to a view submission. */
+export function actionOf(answer: SlackHttpResponse): string | undefined {
+  return (answer.body as { response_action?: string } | undefined)?.response_action;
 }
 
 /** A queue: each `run` starts when the previous one has ended, whatever its outcome. */
@@ -166,6 +211,14 @@ export interface BotProcess {
   kill(): Promise<void>;
   /** SIGTERM, as an orchestrator stops it, then waits (bounded) for it to exit. */
   stop(): Promise<Finished>;
+}
+
+/** The reports of the health sweeps `bot` has finished, oldest first. */
+export function sweepReports(bot: BotProcess): SweepReport[] {
+  return bot
+    .logs()
+    .filter((line) => line.msg === 'health sweep done')
+    .map((line) => line.sweep as SweepReport);
 }
 
 /** The newest modification time of a file under `dir`. */
@@ -266,42 +319,35 @@ export async function startBot(
   return bot;
 }
 
+/** The repositories of the bot's database that the tests read and seed. */
+function reposOn(store: DatabaseStore) {
+  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
+  return {
+    connections: createConnectionsRepo(store, ring, Date.now),
+    authRequests: createAuthRequestsRepo(store, ring, Date.now),
+  };
+}
+
 /** The bot's database, opened by the test. */
-export interface Store {
+export interface Store extends ReturnType<typeof reposOn> {
   handle: DatabaseHandle;
-  connections: ReturnType<typeof createConnectionsRepo>;
-  authRequests: ReturnType<typeof createAuthRequestsRepo>;
   close(): void;
 }
 
 /** The world's SQLite file, opened by the test (WAL: alongside running bots). */
 export function openStore(world: World): Store {
   const handle = openDatabase(world.databasePath);
-  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
-  return {
-    handle,
-    connections: createConnectionsRepo(handle, ring, Date.now),
-    authRequests: createAuthRequestsRepo(handle, ring, Date.now),
-    close: () => handle.close(),
-  };
+  return { handle, ...reposOn(handle), close: () => handle.close() };
 }
 
 /** The world's PostgreSQL database, opened by the test alongside running bots. */
-export interface SharedStore {
+export interface SharedStore extends ReturnType<typeof reposOn> {
   store: DatabaseStore;
-  connections: ReturnType<typeof createConnectionsRepo>;
-  authRequests: ReturnType<typeof createAuthRequestsRepo>;
   close(): Promise<void>;
 }
 
 export async function openSharedStore(world: World): Promise<SharedStore> {
   if (world.databaseUrl === null) throw new Error('this world keeps its bots on SQLite');
   const store = await openPostgres(world.databaseUrl, { poolSize: 4 });
-  const ring = createKeyRing(Buffer.from(ENCRYPTION_KEY, 'base64'));
-  return {
-    store,
-    connections: createConnectionsRepo(store, ring, Date.now),
-    authRequests: createAuthRequestsRepo(store, ring, Date.now),
-    close: () => store.close(),
-  };
+  return { store, ...reposOn(store), close: () => store.close() };
 }

@@ -5,26 +5,26 @@ import { decodeWizard, encodeWizard } from '../../src/handlers/wizardState.ts';
 import { freePort } from '../e2e/harness.ts';
 import { authorizeInBrowser, linkIn, toScopesStep } from '../e2e/journey.ts';
 import { seedActive } from '../e2e/seed.ts';
-import {
-  type SlackHttpResponse,
-  signedRequest,
-  slashCommand,
-  viewSubmission,
-} from '../peers/slack/index.ts';
+import { signedRequest, slashCommand, viewSubmission } from '../peers/slack/index.ts';
 import { waitUntil } from '../waitUntil.ts';
 import {
   ADMIN,
   ADMIN2,
   ALERTS,
+  actionOf,
   type BotProcess,
+  FORM,
+  finalSubmission,
   HEALTH_INTERVAL_SECONDS,
   MORE_ADMINS,
   oneAtATime,
   openStore,
+  RETRY,
   SIGNING_SECRET,
   type Store,
   startBot,
   startWorld,
+  sweepReports,
   type World,
   withWorld,
 } from './botProcess.ts';
@@ -40,18 +40,8 @@ import {
  */
 
 const TOKEN_PATH = '/oauth2/v1/token';
-const FORM = 'application/x-www-form-urlencoded';
-/** What Slack adds when it delivers a request again. */
-const RETRY = { num: 1, reason: 'http_timeout' };
 /** Tests of a section wait for each other; this is their own budget plus the wait. */
 const QUEUED_TIMEOUT = 90_000;
-
-function sweepReports(bot: BotProcess): SweepReport[] {
-  return bot
-    .logs()
-    .filter((line) => line.msg === 'health sweep done')
-    .map((line) => line.sweep as SweepReport);
-}
 
 function withStore<T>(world: World, work: (store: Store) => Promise<T>): Promise<T> {
   const store = openStore(world);
@@ -394,27 +384,10 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
           .get(connectionId) as { n: number }
       ).n;
 
-    /** The permissions step's submission, built once so that it can be sent again as is. */
-    async function finalSubmission(userId: string, bot: BotProcess, nickname: string) {
-      const view = await toScopesStep(world, world.user(userId, bot), { nickname });
-      const original = viewSubmission({
-        signingSecret: SIGNING_SECRET,
-        userId,
-        teamId: world.teamId,
-        view,
-        values: { scope_mode: 'default' },
-      });
-      const again = signedRequest(original.body, FORM, {
-        signingSecret: SIGNING_SECRET,
-        retry: RETRY,
-      });
-      return { original, again };
-    }
-
     it('answers a final submission delivered again (X-Slack-Retry-Num) while the first is under way with the first answer: one pending connection, one DM', () =>
       queued(async () => {
         const [userId] = MORE_ADMINS;
-        const { original, again } = await finalSubmission(userId, a, 'retry-same');
+        const { original, again } = await finalSubmission(world, userId, a, 'retry-same');
         const [first, second] = await Promise.all([
           original.send(a.requestUrl),
           again.send(a.requestUrl),
@@ -436,7 +409,7 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
     it('keeps one pending connection and one DM, and answers the same, when the retry reaches the other bot process', () =>
       queued(async () => {
         const userId = MORE_ADMINS[1];
-        const { original, again } = await finalSubmission(userId, a, 'retry-other');
+        const { original, again } = await finalSubmission(world, userId, a, 'retry-other');
         // Slack retries after the first answer was late: the retry comes second.
         const first = await original.send(a.requestUrl);
         const retried = await again.send(b.requestUrl);
@@ -527,7 +500,3 @@ describe.concurrent('the bot as child processes', { timeout: QUEUED_TIMEOUT }, (
       }));
   });
 });
-
-function actionOf(answer: SlackHttpResponse): string | undefined {
-  return (answer.body as { response_action?: string } | undefined)?.response_action;
-}

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { SweepReport } from '../../src/flows/healthSweep.ts';
 import { seedActive } from '../e2e/seed.ts';
 import { waitUntil } from '../waitUntil.ts';
-import { type BotProcess, openStore, startBot, withWorld } from './botProcess.ts';
+import { openStore, startBot, sweepReports, withWorld } from './botProcess.ts';
 
 const TOKEN_PATH = '/oauth2/v1/token';
 /** A one-second window, so that the sweep needs several of them in real time. */
@@ -12,12 +12,6 @@ const RESERVE = Math.ceil(LIMIT * 0.1);
 const CONNECTIONS = 40;
 /** Each bot refreshes up to 4 connections of one org at a time. */
 const IN_FLIGHT_PER_BOT = 4;
-
-function firstSweep(bot: BotProcess): SweepReport | undefined {
-  return bot.logs().find((line) => line.msg === 'health sweep done')?.sweep as
-    | SweepReport
-    | undefined;
-}
 
 /**
  * Two bot processes (`tsx src/main.ts`) on one SQLite file sweep the connections of one
@@ -51,11 +45,11 @@ it(
       // From now on each answer takes a moment, as over a real network: requests overlap,
       // and a process learns of the other's only from the store or Okta's late figures.
       world.okta.injectFault(TOKEN_PATH, { kind: 'delay-after', ms: 150 });
-      await waitUntil(() => bots.every((bot) => firstSweep(bot) !== undefined), 'both sweeps', {
+      await waitUntil(() => bots.every((bot) => sweepReports(bot).length > 0), 'both sweeps', {
         timeoutMs: 90_000,
       });
 
-      const reports = bots.map((bot) => firstSweep(bot) as SweepReport);
+      const reports = bots.map((bot) => sweepReports(bot)[0] as SweepReport);
       expect(reports.reduce((sum, report) => sum + report.refreshed, 0)).toBe(CONNECTIONS);
       for (const report of reports) {
         expect(report).toMatchObject({ failed: 0, needsReauth: 0 });

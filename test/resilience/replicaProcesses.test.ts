@@ -1,25 +1,20 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { SweepReport } from '../../src/flows/healthSweep.ts';
 import { describePostgres, emptyPostgresDatabase } from '../db/testDatabase.ts';
 import { freePort } from '../e2e/harness.ts';
 import { authorizeInBrowser, linkIn, toScopesStep } from '../e2e/journey.ts';
 import { seedActive } from '../e2e/seed.ts';
-import {
-  type SlackHttpResponse,
-  SlackUser,
-  signedRequest,
-  slashCommand,
-  viewSubmission,
-} from '../peers/slack/index.ts';
+import { type SlackHttpResponse, type SlackUser, slashCommand } from '../peers/slack/index.ts';
 import { waitUntil } from '../waitUntil.ts';
 import { type Balancer, type Served, startBalancer } from './balancer.ts';
 import {
   ADMIN,
   ADMIN2,
   ALERTS,
+  actionOf,
   type BotProcess,
+  finalSubmission,
   HEALTH_INTERVAL_SECONDS,
   MORE_ADMINS,
   openSharedStore,
@@ -27,6 +22,7 @@ import {
   SIGNING_SECRET,
   startBot,
   startWorld,
+  sweepReports,
   type World,
 } from './botProcess.ts';
 
@@ -43,9 +39,6 @@ import {
 
 const REPLICAS = 3;
 const TOKEN_PATH = '/oauth2/v1/token';
-const FORM = 'application/x-www-form-urlencoded';
-/** What Slack adds when it delivers a request again after a late answer. */
-const RETRY = { num: 1, reason: 'http_timeout' };
 
 let world: World;
 let balancer: Balancer;
@@ -71,15 +64,12 @@ async function startReplica(slot: number): Promise<BotProcess> {
   return bot;
 }
 
+/** Where Slack sends its requests: the balancer, which hands each to the next replica. */
+const toBalancer = () => ({ requestUrl: `${balancer.url}/slack/events` });
+
 /** An admin in Slack, whose requests reach the bots through the balancer. */
 function viaBalancer(userId: string): SlackUser {
-  return new SlackUser({
-    peer: world.slack,
-    requestUrl: `${balancer.url}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    userId,
-    channelId: ALERTS,
-  });
+  return world.user(userId, toBalancer());
 }
 
 const dms = (userId: string) => world.slack.messagesTo(userId).length;
@@ -89,16 +79,12 @@ function route(request: Served): string {
   return `${request.method} ${request.path.replace(/^\/connect\/.+$/, '/connect/:token')}`;
 }
 
+/** A PostgreSQL session as the sweep race watches it in pg_stat_activity. */
+type Session = { wait_event_type: string | null; reads_connections: boolean; query: string };
+
 async function count(query: ReturnType<typeof sql>): Promise<number> {
   const [row] = await shared.store.all<{ n: number | string }>(query);
   return Number(row?.n ?? 0);
-}
-
-function sweepReports(bot: BotProcess): SweepReport[] {
-  return bot
-    .logs()
-    .filter((line) => line.msg === 'health sweep done')
-    .map((line) => line.sweep as SweepReport);
 }
 
 describePostgres(
@@ -165,18 +151,12 @@ describePostgres(
 
     it('answers a final submission that Slack delivers again to another replica with the first answer: one connection, one DM', async () => {
       const userId = ADMIN2;
-      const view = await toScopesStep(world, viaBalancer(userId), { nickname: 'retried-across' });
-      const original = viewSubmission({
-        signingSecret: SIGNING_SECRET,
+      const { original, again } = await finalSubmission(
+        world,
         userId,
-        teamId: world.teamId,
-        view,
-        values: { scope_mode: 'default' },
-      });
-      const again = signedRequest(original.body, FORM, {
-        signingSecret: SIGNING_SECRET,
-        retry: RETRY,
-      });
+        toBalancer(),
+        'retried-across',
+      );
       const at = balancer.served.length;
       // Slack retries because the first answer was late: the retry comes second, and the
       // balancer hands it to the next replica.
@@ -278,7 +258,7 @@ describePostgres(
       const watcher = new pg.Client({ connectionString: world.databaseUrl ?? '' });
       await Promise.all([holder.connect(), watcher.connect()]);
       let tokenRequestsFrom = 0;
-      let activity: unknown[] = [];
+      let activity: Session[] = [];
       try {
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE connections IN ACCESS EXCLUSIVE MODE');
@@ -289,15 +269,15 @@ describePostgres(
         await waitUntil(
           async () => {
             activity = (
-              await watcher.query<{ wait_event_type: string | null; sweep: boolean }>(
+              await watcher.query<Session>(
                 `SELECT wait_event_type, query ILIKE '%from "connections"%' AS reads_connections,
                    left(query, 80) AS query
                  FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle'`,
               )
             ).rows;
-            const waiting = (
-              activity as { wait_event_type: string | null; reads_connections: boolean }[]
-            ).filter((row) => row.wait_event_type === 'Lock' && row.reads_connections);
+            const waiting = activity.filter(
+              (row) => row.wait_event_type === 'Lock' && row.reads_connections,
+            );
             return waiting.length >= REPLICAS;
           },
           'every replica’s sweep to wait for the due connections',
@@ -429,10 +409,6 @@ describePostgres(
     }, 90_000);
   },
 );
-
-function actionOf(answer: SlackHttpResponse): string | undefined {
-  return (answer.body as { response_action?: string } | undefined)?.response_action;
-}
 
 function textOf(answer: SlackHttpResponse): string {
   return String((answer.body as { text?: unknown } | undefined)?.text ?? answer.text);
