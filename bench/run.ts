@@ -13,6 +13,7 @@ import {
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { redactDatabaseUrl } from '../src/db/openPostgres.ts';
 import { freePort } from '../test/e2e/harness.ts';
 import { type SlackPeer, startSlackPeer } from '../test/peers/slack/index.ts';
 import { type Child, killAll, ROOT, startChild } from './lib/children.ts';
@@ -28,12 +29,7 @@ import {
   SLACK_USERS,
   TEAM_ID,
 } from './lib/fixtures.ts';
-import {
-  type BenchPostgres,
-  benchPostgres,
-  DEFAULT_BENCH_PG_URL,
-  redactUrl,
-} from './lib/postgres.ts';
+import { type BenchPostgres, benchPostgres, DEFAULT_BENCH_PG_URL } from './lib/postgres.ts';
 import {
   KEPT_MARKER,
   machineLine,
@@ -456,12 +452,12 @@ let benchPg = null as BenchPostgres | null;
 async function openBenchPostgres(): Promise<BenchPostgres | null> {
   const found = await benchPostgres(PG_ADMIN_URL);
   if (found.ok) {
-    log(`PostgreSQL: ${found.postgres.server} at ${redactUrl(PG_ADMIN_URL)}`);
+    log(`PostgreSQL: ${found.postgres.server} at ${redactDatabaseUrl(PG_ADMIN_URL)}`);
     current.postgres = { server: found.postgres.server };
     benchPg = found.postgres;
     return benchPg;
   }
-  const note = `PostgreSQL is not reachable at ${redactUrl(PG_ADMIN_URL)} (${found.reason}): the PostgreSQL rows (journeys, sweep, replicas) are skipped; --pg-url or BENCH_DATABASE_URL names another server`;
+  const note = `PostgreSQL is not reachable at ${redactDatabaseUrl(PG_ADMIN_URL)} (${found.reason}): the PostgreSQL rows (journeys, sweep, replicas) are skipped; --pg-url or BENCH_DATABASE_URL names another server`;
   log(`\nNOTE: ${note}\n`);
   current.postgres = { skipped: note };
   return null;
