@@ -472,13 +472,9 @@ async function openBenchPostgres(): Promise<BenchPostgres | null> {
 
 /** Every workload asked for, on this process's Node, into `current`. */
 async function onThisRuntime() {
-  if (
-    only.has('startup') ||
-    only.has('journeys') ||
-    only.has('sweep') ||
-    only.has('scale') ||
-    only.has('replicas')
-  ) {
+  // The workloads of journeysSweepAndScale: the bot with the Okta peer and PostgreSQL.
+  const onTheBot = ['journeys', 'sweep', 'scale', 'replicas'].some((name) => only.has(name));
+  if (only.has('startup') || onTheBot) {
     slack = await startSlackPeer({
       botToken: BOT_TOKEN,
       teamId: TEAM_ID,
@@ -494,12 +490,7 @@ async function onThisRuntime() {
     await loadComparisons(cannon);
     await cannon.stop();
   }
-  if (
-    slack &&
-    (only.has('journeys') || only.has('sweep') || only.has('scale') || only.has('replicas'))
-  ) {
-    await journeysSweepAndScale(slack);
-  }
+  if (slack && onTheBot) await journeysSweepAndScale(slack);
 }
 
 try {
