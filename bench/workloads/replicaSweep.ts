@@ -57,12 +57,10 @@ export interface ReplicaSweepOptions {
   log: (line: string) => void;
 }
 
+/** The Okta peer's `familyRefreshes`: token families of one user since `markFamilies`. */
 type FamilyRefreshes = {
-  families: number;
-  refreshedOnce: number;
   notRefreshed: number;
   doubleRefreshed: number;
-  extraRefreshes: number;
   tokensReused: number;
   revoked: number;
 };
