@@ -13,6 +13,7 @@ import {
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { redactDatabaseUrl } from '../src/db/openPostgres.ts';
 import { freePort } from '../test/e2e/harness.ts';
 import { type SlackPeer, startSlackPeer } from '../test/peers/slack/index.ts';
 import { type Child, killAll, ROOT, startChild } from './lib/children.ts';
@@ -28,12 +29,7 @@ import {
   SLACK_USERS,
   TEAM_ID,
 } from './lib/fixtures.ts';
-import {
-  type BenchPostgres,
-  benchPostgres,
-  DEFAULT_BENCH_PG_URL,
-  redactUrl,
-} from './lib/postgres.ts';
+import { type BenchPostgres, benchPostgres, DEFAULT_BENCH_PG_URL } from './lib/postgres.ts';
 import {
   KEPT_MARKER,
   machineLine,
@@ -285,8 +281,11 @@ async function journeysSweepAndScale(slack: SlackPeer) {
     OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.ready.origin }),
   };
 
-  /** Journeys at each concurrency on one bot; the store is chosen by `env` (DATABASE_URL). */
-  async function journeysOn(name: string, env: Record<string, string>) {
+  /** Which store a bot of one workload runs on, and the name and environment that give it. */
+  type OnStore = { name: string; env: Record<string, string>; store: 'SQLite' | 'PostgreSQL' };
+
+  /** Journeys at each concurrency on one bot. */
+  async function journeysOn({ name, env }: OnStore) {
     const rows: JourneyResult[] = [];
     const bot = await startBot(name, {
       ...common,
@@ -310,7 +309,7 @@ async function journeysSweepAndScale(slack: SlackPeer) {
   }
 
   /** Workload 4 on one bot; on PostgreSQL without the rate-limited run (it measures the gate). */
-  async function sweepOn(name: string, env: Record<string, string>, skipLimited: boolean) {
+  async function sweepOn({ name, env, store }: OnStore) {
     // --expose-gc: the memory figures add the heap left after a full collection.
     const bot = await startBot(name, { ...common, ...env }, ['--expose-gc']);
     const result = await measureSweep(bot, okta, {
@@ -318,7 +317,7 @@ async function journeysSweepAndScale(slack: SlackPeer) {
       limitedConnections: SETTINGS.limitedConnections,
       limitPerMinute: SETTINGS.limitPerMinute,
       boundSeconds: SETTINGS.limitedBoundSeconds,
-      skipLimited,
+      skipLimited: store === 'PostgreSQL',
       oktaUserId,
       log,
     });
@@ -326,10 +325,29 @@ async function journeysSweepAndScale(slack: SlackPeer) {
     return result;
   }
 
-  const postgres =
-    only.has('journeys') || only.has('sweep') || only.has('replicas') || only.has('scale')
-      ? await openBenchPostgres()
-      : null;
+  const keyHash = createHash('sha256').update(API_KEY).digest('hex');
+  async function scaleOn({ name, env, store }: OnStore) {
+    const bot = await startBot(name, {
+      ...common,
+      API_KEY_HASHES: `${TEAM_ID}:${keyHash}`,
+      ...env,
+    });
+    try {
+      return await measureStoreScale(bot, okta, {
+        store,
+        sizes: SETTINGS.scaleSizes,
+        maxCalls: SETTINGS.scaleMaxCalls,
+        budgetMs: SETTINGS.scaleBudgetMs,
+        oktaUserId,
+        log,
+      });
+    } finally {
+      await bot.stop();
+    }
+  }
+
+  // Called only for workloads with PostgreSQL rows: the server is always wanted here.
+  const postgres = await openBenchPostgres();
   /** Runs `work` with a database of its own on the PostgreSQL server, dropped after. */
   async function onPostgres<T>(label: string, work: (databaseUrl: string) => Promise<T>) {
     if (!postgres) return null;
@@ -341,22 +359,35 @@ async function journeysSweepAndScale(slack: SlackPeer) {
     }
   }
 
+  /**
+   * `measure` with the bot on SQLite, then on PostgreSQL (null without a usable server);
+   * `workload` names the bots (`bot-sweep`, `bot-sweep-pg`) and the PostgreSQL database.
+   */
+  async function onEachStore<T>(
+    workload: string,
+    title: string,
+    measure: (on: OnStore) => Promise<T>,
+  ): Promise<[T, T | null]> {
+    log(`${title} SQLite`);
+    const sqlite = await measure({ name: `bot-${workload}`, env: {}, store: 'SQLite' });
+    log(`${title} PostgreSQL`);
+    const pg = await onPostgres(workload, (url) =>
+      measure({ name: `bot-${workload}-pg`, env: { DATABASE_URL: url }, store: 'PostgreSQL' }),
+    );
+    return [sqlite, pg];
+  }
+
   if (only.has('journeys')) {
-    log('3. full connect journeys, SQLite');
-    current.journeys = await journeysOn('bot-journeys', {});
-    log('3. full connect journeys, PostgreSQL');
-    current.journeysPostgres =
-      (await onPostgres('journeys', (url) =>
-        journeysOn('bot-journeys-pg', { DATABASE_URL: url }),
-      )) ?? [];
+    const [sqlite, pg] = await onEachStore('journeys', '3. full connect journeys,', journeysOn);
+    current.journeys = sqlite;
+    current.journeysPostgres = pg ?? [];
   }
 
   if (only.has('sweep')) {
-    log('4. health sweep, 6. memory: SQLite');
-    current.sweep = await sweepOn('bot-sweep', {}, false);
-    log('4. health sweep, 6. memory: PostgreSQL');
-    current.sweepPostgres = await onPostgres('sweep', (url) =>
-      sweepOn('bot-sweep-pg', { DATABASE_URL: url }, true),
+    [current.sweep, current.sweepPostgres] = await onEachStore(
+      'sweep',
+      '4. health sweep, 6. memory:',
+      sweepOn,
     );
   }
 
@@ -383,37 +414,9 @@ async function journeysSweepAndScale(slack: SlackPeer) {
   }
 
   if (only.has('scale')) {
-    const keyHash = createHash('sha256').update(API_KEY).digest('hex');
-    const scaleOn = async (
-      name: string,
-      env: Record<string, string>,
-      store: 'SQLite' | 'PostgreSQL',
-    ) => {
-      const bot = await startBot(name, {
-        ...common,
-        API_KEY_HASHES: `${TEAM_ID}:${keyHash}`,
-        ...env,
-      });
-      try {
-        return await measureStoreScale(bot, okta, {
-          store,
-          sizes: SETTINGS.scaleSizes,
-          maxCalls: SETTINGS.scaleMaxCalls,
-          budgetMs: SETTINGS.scaleBudgetMs,
-          oktaUserId,
-          log,
-        });
-      } finally {
-        await bot.stop();
-      }
-    };
-    log('5. scale of the store: SQLite');
-    current.scale = await scaleOn('bot-scale', {}, 'SQLite');
-    log('5. scale of the store: PostgreSQL');
-    current.scalePostgres =
-      (await onPostgres('scale', (url) =>
-        scaleOn('bot-scale-pg', { DATABASE_URL: url }, 'PostgreSQL'),
-      )) ?? [];
+    const [sqlite, pg] = await onEachStore('scale', '5. scale of the store:', scaleOn);
+    current.scale = sqlite;
+    current.scalePostgres = pg ?? [];
   }
   await okta.stop();
 }
@@ -456,12 +459,12 @@ let benchPg = null as BenchPostgres | null;
 async function openBenchPostgres(): Promise<BenchPostgres | null> {
   const found = await benchPostgres(PG_ADMIN_URL);
   if (found.ok) {
-    log(`PostgreSQL: ${found.postgres.server} at ${redactUrl(PG_ADMIN_URL)}`);
+    log(`PostgreSQL: ${found.postgres.server} at ${redactDatabaseUrl(PG_ADMIN_URL)}`);
     current.postgres = { server: found.postgres.server };
     benchPg = found.postgres;
     return benchPg;
   }
-  const note = `PostgreSQL is not reachable at ${redactUrl(PG_ADMIN_URL)} (${found.reason}): the PostgreSQL rows (journeys, sweep, replicas) are skipped; --pg-url or BENCH_DATABASE_URL names another server`;
+  const note = `PostgreSQL is not reachable at ${redactDatabaseUrl(PG_ADMIN_URL)} (${found.reason}): the PostgreSQL rows (journeys, sweep, replicas) are skipped; --pg-url or BENCH_DATABASE_URL names another server`;
   log(`\nNOTE: ${note}\n`);
   current.postgres = { skipped: note };
   return null;
@@ -469,13 +472,9 @@ async function openBenchPostgres(): Promise<BenchPostgres | null> {
 
 /** Every workload asked for, on this process's Node, into `current`. */
 async function onThisRuntime() {
-  if (
-    only.has('startup') ||
-    only.has('journeys') ||
-    only.has('sweep') ||
-    only.has('scale') ||
-    only.has('replicas')
-  ) {
+  // The workloads of journeysSweepAndScale: the bot with the Okta peer and PostgreSQL.
+  const onTheBot = ['journeys', 'sweep', 'scale', 'replicas'].some((name) => only.has(name));
+  if (only.has('startup') || onTheBot) {
     slack = await startSlackPeer({
       botToken: BOT_TOKEN,
       teamId: TEAM_ID,
@@ -491,12 +490,7 @@ async function onThisRuntime() {
     await loadComparisons(cannon);
     await cannon.stop();
   }
-  if (
-    slack &&
-    (only.has('journeys') || only.has('sweep') || only.has('scale') || only.has('replicas'))
-  ) {
-    await journeysSweepAndScale(slack);
-  }
+  if (slack && onTheBot) await journeysSweepAndScale(slack);
 }
 
 try {

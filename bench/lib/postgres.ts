@@ -1,18 +1,8 @@
 import pg from 'pg';
+import { describePgError } from '../../src/db/openPostgres.ts';
 
 /** The project machines' server; `--pg-url` or `BENCH_DATABASE_URL` name another. */
 export const DEFAULT_BENCH_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** `postgres://user:***@host/db`: the URL as it may be printed. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(not a URL)';
-  }
-}
 
 /** What the bench does on the server it was given: its own databases, dropped at the end. */
 export interface BenchPostgres {
@@ -49,7 +39,7 @@ export async function benchPostgres(
     const result = await adminQuery<{ version: string }>(adminUrl, 'SELECT version()');
     server = (result.rows[0]?.version ?? 'PostgreSQL').split(' on ')[0] ?? 'PostgreSQL';
   } catch (error) {
-    return { ok: false, reason: (error as Error).message || String(error) };
+    return { ok: false, reason: describePgError(error) };
   }
   const made = new Set<string>();
   const nameOf = (url: string) => new URL(url).pathname.slice(1);
@@ -63,7 +53,7 @@ export async function benchPostgres(
       server,
       async createDatabase(label) {
         const name = `okta_connect_bench_${process.pid}_${label.replace(/[^a-z0-9_]/g, '_')}`;
-        await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await drop(name);
         await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
         made.add(name);
         const url = new URL(adminUrl);

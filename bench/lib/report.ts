@@ -95,8 +95,7 @@ export function mergeResults(previous: Results, fresh: Results, workloads: strin
       );
     }
   }
-  const machine = (m: Machine) => `${m.cpuModel} × ${m.cpuCount}, ${m.platform}`;
-  const sameMachine = machine(previous.machine) === machine(fresh.machine);
+  const run = lastRun(fresh);
   return {
     ...previous,
     settings: { ...previous.settings, ...fresh.settings },
@@ -105,11 +104,25 @@ export function mergeResults(previous: Results, fresh: Results, workloads: strin
     updates: [
       ...(previous.updates ?? []),
       {
-        date: fresh.date,
+        date: run.date,
         workloads,
-        ...(sameMachine ? {} : { machine: machine(fresh.machine) }),
+        ...(run.machine === machineName(previous.machine) ? {} : { machine: run.machine }),
       },
     ],
+  };
+}
+
+const machineName = (m: Machine) => `${m.cpuModel} × ${m.cpuCount}, ${m.platform}`;
+
+/**
+ * When and where the newest figures of `results` were measured: its last `--only` update
+ * (on the machine of `date` unless it names another), or the run of `date` itself.
+ */
+function lastRun(results: Results): { date: string; machine: string } {
+  const last = results.updates?.at(-1);
+  return {
+    date: last?.date ?? results.date,
+    machine: last?.machine ?? machineName(results.machine),
   };
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Latency figures in milliseconds, rounded to what the measurement can tell. */
 export interface Latency {
   p50: number;
@@ -9,6 +11,18 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
   return sorted[rank] as number;
+}
+
+/** The middle sample (the upper of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** A process's resident set (Linux /proc), in bytes; throws when the process is gone. */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
 }
 
 export function round(value: number, digits = 2): number {

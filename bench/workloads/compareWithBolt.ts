@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Child } from '../lib/children.ts';
-import { round } from '../lib/stats.ts';
+import { median, round, rssOf } from '../lib/stats.ts';
 import type { LoadResult, LoadSpec } from '../load/cannon.ts';
 import {
   type SignedRequest,
@@ -43,12 +42,6 @@ export interface IdleRss {
   ratio: number;
 }
 
-/** A process's resident set (Linux /proc), in bytes. */
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
-}
-
 /**
  * The idle RSS of both servers before any load: each is started the same way (node with
  * tsx's loader, which adds the same few MB to both), has answered nothing yet but its
@@ -62,7 +55,6 @@ export async function measureIdleRss(servers: Servers, idleMs = 2000): Promise<I
     ours.push(rssOf(servers.ours.process.pid));
     bare.push(rssOf(servers.bare.process.pid));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[1] as number;
   const result = { oursBytes: median(ours), bareBytes: median(bare) };
   return { ...result, ratio: round(result.oursBytes / result.bareBytes, 3) };
 }

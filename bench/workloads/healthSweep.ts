@@ -57,12 +57,21 @@ const BATCH = 500;
 
 const memoryOf = (m: Memory) => ({ rssBytes: m.rss, heapAfterGcBytes: m.heapUsedAfterGc });
 
-/** `connections` active connections, each with a token family of its own from the peer. */
+/**
+ * `connections` active connections, each with a token family of its own from the peer:
+ * the seconds it took, logged.
+ */
 export async function seedWithRealTokens(
   bot: Child<unknown>,
   okta: Child<unknown>,
-  options: { connections: number; oktaUserId: string; prefix?: string },
-) {
+  options: {
+    connections: number;
+    oktaUserId: string;
+    prefix?: string;
+    log: (line: string) => void;
+  },
+): Promise<number> {
+  const started = performance.now();
   // The peer issues the next batch while the bot stores this one.
   const issue = () =>
     okta.call<TokenResponse[]>('issueTokens', { count: BATCH, userId: options.oktaUserId });
@@ -78,6 +87,14 @@ export async function seedWithRealTokens(
       oktaUserId: options.oktaUserId,
     });
   }
+  const seconds = round((performance.now() - started) / 1000, 1);
+  options.log(`  seeded ${options.connections} connections in ${seconds} s`);
+  return seconds;
+}
+
+/** How many connections the bot's store holds as `active`. */
+export async function activeCount(bot: Child<unknown>): Promise<number> {
+  return (await bot.call<Record<string, number>>('statusCounts')).active ?? 0;
 }
 
 async function sweepOnce(
@@ -87,12 +104,12 @@ async function sweepOnce(
   timeoutMs: number,
 ): Promise<SweepRun> {
   const before = await okta.call<OktaStats>('stats');
-  const activeBefore = (await bot.call<Record<string, number>>('statusCounts')).active ?? 0;
+  const activeBefore = await activeCount(bot);
   const { report, seconds } = await bot.call<{ report: SweepReport; seconds: number }>('sweep', {
     timeoutMs,
   });
   const after = await okta.call<OktaStats>('stats');
-  const activeAfter = (await bot.call<Record<string, number>>('statusCounts')).active ?? 0;
+  const activeAfter = await activeCount(bot);
   return {
     connections,
     seconds: round(seconds),
@@ -137,11 +154,8 @@ export async function measureSweep(
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idle = await bot.call<Memory>('memory');
 
-  const seedStarted = performance.now();
-  await seedWithRealTokens(bot, okta, options);
-  const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
+  const seedSeconds = await seedWithRealTokens(bot, okta, options);
   const afterSeed = await bot.call<Memory>('memory');
-  options.log(`  seeded ${options.connections} connections in ${seedSeconds} s`);
 
   // Just issued, every token has an hour left: make them all due, as an hour later.
   await bot.call('makeDue', { limit: options.connections });

@@ -2,7 +2,7 @@ import type { SweepReport } from '../../src/flows/healthSweep.ts';
 import type { SlackPeer } from '../../test/peers/slack/index.ts';
 import type { Child } from '../lib/children.ts';
 import { round } from '../lib/stats.ts';
-import { type OktaStats, seedWithRealTokens } from './healthSweep.ts';
+import { activeCount, type OktaStats, seedWithRealTokens } from './healthSweep.ts';
 
 /** One sweep of every due connection by `replicas` bot processes on one PostgreSQL database. */
 export interface ReplicaSweepRun {
@@ -57,34 +57,27 @@ export interface ReplicaSweepOptions {
   log: (line: string) => void;
 }
 
+/** The Okta peer's `familyRefreshes`: token families of one user since `markFamilies`. */
 type FamilyRefreshes = {
-  families: number;
-  refreshedOnce: number;
   notRefreshed: number;
   doubleRefreshed: number;
-  extraRefreshes: number;
   tokensReused: number;
   revoked: number;
 };
 
 const ROTATION = { rotation: 'ROTATE', leewaySeconds: 0 } as const;
 
-async function activeCount(bot: Child<unknown>): Promise<number> {
-  return (await bot.call<Record<string, number>>('statusCounts')).active ?? 0;
-}
-
 const alertCalls = (slack: SlackPeer) =>
   slack.callCount('chat.postMessage') + slack.callCount('chat.update');
 
 /** Every connection due, then one scheduled sweep on each of `sweepers` at the same moment. */
 async function sweepTogether(
-  sweepers: readonly Child<unknown>[],
+  sweepers: readonly [Child<unknown>, ...Child<unknown>[]],
   okta: Child<unknown>,
   slack: SlackPeer,
   options: ReplicaSweepOptions,
 ): Promise<ReplicaSweepRun> {
   const [first] = sweepers;
-  if (!first) throw new Error('no replica to sweep with');
   const due = await first.call<number>('makeDue', { limit: options.connections });
   await okta.call('markFamilies', { userId: options.oktaUserId });
   const peerBefore = await okta.call<OktaStats>('stats');
@@ -148,22 +141,15 @@ export async function measureReplicaSweep(
   slack: SlackPeer,
   options: ReplicaSweepOptions,
 ): Promise<ReplicaSweepResults> {
-  const [first] = replicas;
+  const [first, ...others] = replicas;
   if (!first) throw new Error('no replica');
   await okta.call('setRotation', { policy: ROTATION });
   try {
-    const seedStarted = performance.now();
-    await seedWithRealTokens(first, okta, {
-      connections: options.connections,
-      oktaUserId: options.oktaUserId,
-      prefix: 'replica',
-    });
-    const seedSeconds = round((performance.now() - seedStarted) / 1000, 1);
-    options.log(`  seeded ${options.connections} connections in ${seedSeconds} s`);
+    const seedSeconds = await seedWithRealTokens(first, okta, { ...options, prefix: 'replica' });
 
     const single = await sweepTogether([first], okta, slack, options);
     options.log(`  1 replica: ${describe(single)}`);
-    const replicated = await sweepTogether(replicas, okta, slack, options);
+    const replicated = await sweepTogether([first, ...others], okta, slack, options);
     options.log(`  ${replicas.length} replicas: ${describe(replicated)}`);
     return {
       seeded: options.connections,

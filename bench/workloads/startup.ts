@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/e2e/harness.ts';
 import { cleanEnv, startProcess, type TsxProcess, waitForHealthz } from '../../test/tsxProcess.ts';
-import { round } from '../lib/stats.ts';
+import { median, round, rssOf } from '../lib/stats.ts';
 
 /**
  * Time from `npm start` to the first 200 from `/healthz`, and the memory the started
@@ -51,9 +51,7 @@ function groupRss(pgid: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
       if (pgrp !== pgid) continue;
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      sizes.push(kb * 1024);
+      sizes.push(rssOf(Number(entry)));
     } catch {
       // The process ended while it was read.
     }
@@ -95,11 +93,6 @@ async function startOnce(variant: Variant, options: StartupOptions) {
     await stopGroup(run);
   }
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 export async function measureStartup(options: StartupOptions): Promise<StartupVariant[]> {
   const variants = Object.keys(START_COMMANDS) as Variant[];

@@ -150,6 +150,19 @@ describe('mergeResults (--only)', () => {
       ['modal_submission', 2000],
     ]);
   });
+
+  it('dates the update by the newest run of fresh results that were merged themselves', () => {
+    const committed = results({ journeys: [journey(1, 42, 22)] });
+    const fresh: Results = {
+      ...results({ journeys: [journey(1, 30, 30)] }, '2026-12-01T10:00:00.000Z'),
+      updates: [
+        { date: '2026-12-05T16:00:00.000Z', workloads: ['journeys'], machine: 'Intel Xeon × 8' },
+      ],
+    };
+    expect(mergeResults(committed, fresh, ['journeys']).updates).toEqual([
+      { date: '2026-12-05T16:00:00.000Z', workloads: ['journeys'], machine: 'Intel Xeon × 8' },
+    ]);
+  });
 });
 
 describe('renderMarkdown with PostgreSQL rows', () => {
