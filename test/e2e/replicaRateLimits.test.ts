@@ -1,8 +1,9 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runSweep, type SweepReport } from '../../src/flows/healthSweep.ts';
-import { describePostgres, emptyPostgresDatabase } from '../db/testDatabase.ts';
+import { describePostgres } from '../db/testDatabase.ts';
 import type { OktaPeer } from '../peers/okta/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import type { Harness } from './harness.ts';
+import { replicaSet } from './replicaSet.ts';
 import { offsetClock, seedActiveConnections } from './seed.ts';
 
 const MINUTE = 60_000;
@@ -19,10 +20,7 @@ const CONNECTIONS = 60;
  * move, so windows pass without real waiting.
  */
 describePostgres('replicas sharing one Okta org’s rate limit on PostgreSQL', () => {
-  const started: Harness[] = [];
-  afterEach(async () => {
-    for (const h of started.splice(0).reverse()) await h.close();
-  });
+  const startReplicas = replicaSet();
 
   it('three replicas sweeping together stay within one window of the org, less the reserve, and get no 429', async () => {
     const clock = offsetClock();
@@ -31,13 +29,9 @@ describePostgres('replicas sharing one Okta org’s rate limit on PostgreSQL', (
       clock.advance(ms);
       okta?.clock.advance(ms);
     };
-    const databaseUrl = await emptyPostgresDatabase();
-    const first = await startHarness({ databaseUrl, now: clock, sleep });
-    started.push(first);
+    const started = await startReplicas(3, { now: clock, sleep });
+    const first = started[0] as Harness;
     okta = first.okta;
-    for (let i = 0; i < 2; i += 1) {
-      started.push(await startHarness({ databaseUrl, peersOf: first, now: clock, sleep }));
-    }
     await seedActiveConnections(first, CONNECTIONS, { now: clock() });
     await sleep(55 * MINUTE);
     okta.setRateLimit(TOKEN_PATH, { limit: LIMIT, windowSeconds: 60 });
