@@ -144,6 +144,7 @@ function startBot(
   return startChild<{ port: number }>(name, 'bench/servers/bot.ts', {
     logDir,
     nodeArgs,
+    compiled: true,
     env: { ...BOT_ENV, PORT: '0', DATABASE_PATH: join(work, `${name}.sqlite`), ...env },
   });
 }
@@ -216,6 +217,7 @@ async function loadComparisons(cannon: Child<unknown>) {
   );
   const bare = await startChild<{ port: number }>('bare-bolt', 'bench/servers/bareBolt.ts', {
     logDir,
+    compiled: true,
     env: { SLACK_API_URL: slackBare.ready.apiUrl },
   });
   const raw = await startChild<{ port: number }>('raw-http', 'bench/servers/rawHttp.ts', {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './db/testDatabase.ts';
@@ -93,8 +93,57 @@ describe('npm start (compiled, no transpiler)', () => {
     expect(run.stderr).toContain(
       `at openDatabase (${join(ROOT, 'src/db/openDatabase.ts')}:${line}:`,
     );
-    expect(run.stderr).toMatch(/at .*src\/main\.ts:\d+:\d+/);
-    expect(run.stderr).not.toContain('/dist/');
+    expect(run.stderr).toMatch(/at .*src\/start\.ts:\d+:\d+/);
+    // Only the entry's own frame, the import of start.ts: main.js switches source maps on,
+    // so its map is not read; every frame of the bot's code is mapped.
+    const distFrames = run.stderr.split('\n').filter((line) => line.includes('/dist/'));
+    expect(distFrames).toEqual([
+      expect.stringMatching(/at async file:\/\/.*\/dist\/main\.js:\d+:\d+/),
+    ]);
+  });
+});
+
+describe('the build (npm run build)', () => {
+  /** Each file of dist/ and the packages it imports by name (relative imports left out). */
+  function importsOfDist(): Map<string, Set<string>> {
+    const found = new Map<string, Set<string>>();
+    for (const file of readdirSync(join(ROOT, 'dist')).filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(join(ROOT, 'dist', file), 'utf8');
+      const names = [...code.matchAll(/(?:from |import\()\s*"([^".][^"]*)"/g)].map((m) => m[1]);
+      found.set(file, new Set(names as string[]));
+    }
+    return found;
+  }
+
+  it('bundles drizzle-orm and zod (no import of them from node_modules) and imports the other dependencies', () => {
+    const imports = importsOfDist();
+    const all = new Set([...imports.values()].flatMap((names) => [...names]));
+    for (const name of all) {
+      expect(name, `dist/ imports ${name}`).not.toMatch(/^(drizzle-orm|zod)(\/|$)/);
+    }
+    expect(all).toContain('@slack/bolt');
+    expect(all).toContain('better-sqlite3');
+  });
+
+  it('loads PostgreSQL’s client only from the chunk that DATABASE_URL imports', () => {
+    const imports = importsOfDist();
+    const withPg = [...imports].filter(([, names]) => names.has('pg')).map(([file]) => file);
+    expect(withPg.length).toBeGreaterThan(0);
+    // What `npm start` loads on SQLite: main.js, the start chunk, and what they import statically.
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const code = readFileSync(join(ROOT, 'dist', file), 'utf8');
+      for (const m of code.matchAll(/from\s*"\.\/([^"]+)"/g)) visit(m[1] as string);
+    };
+    visit('main.js');
+    const start = readFileSync(join(ROOT, 'dist', 'main.js'), 'utf8').match(
+      /import\("\.\/([^"]+)"\)/,
+    );
+    visit(start?.[1] as string);
+    expect(loaded.size).toBeGreaterThan(2);
+    for (const file of withPg) expect(loaded, `${file} imports pg`).not.toContain(file);
   });
 });
 

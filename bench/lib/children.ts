@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledServer } from './compiled.ts';
 import type { Reply, Request } from './ipc.ts';
 
 /** The project folder: children run from it whatever the working directory. */
@@ -32,8 +33,9 @@ export function killAll(): void {
 process.on('exit', killAll);
 
 /**
- * Starts `node --import tsx <script>` in its own process group (so that a crash of the
- * orchestrator can still kill it and anything it started) with an IPC channel, stdout and
+ * Starts `node --import tsx <script>` (or, `compiled`, node and the script built as the bot
+ * is built) in its own process group (so that a crash of the orchestrator can still kill it
+ * and anything it started) with an IPC channel, stdout and
  * stderr written to `<logDir>/<name>.log`, and waits for its ready message.
  */
 export async function startChild<Ready>(
@@ -44,20 +46,21 @@ export async function startChild<Ready>(
     env?: Record<string, string>;
     nodeArgs?: string[];
     readyTimeoutMs?: number;
+    /** Built as `npm run build` builds the bot and run with plain node (no tsx). */
+    compiled?: boolean;
   },
 ): Promise<Child<Ready>> {
+  const entry = options.compiled
+    ? [await compiledServer(script)]
+    : ['--import', 'tsx', resolve(ROOT, script)];
   const logPath = join(options.logDir, `${name}.log`);
   const log = openSync(logPath, 'w');
-  const proc: ChildProcess = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, script)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', log, log, 'ipc'],
-      detached: true,
-    },
-  );
+  const proc: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', log, log, 'ipc'],
+    detached: true,
+  });
   closeSync(log);
   const pid = proc.pid;
   if (pid === undefined) throw new Error(`could not start ${name}`);

@@ -85,6 +85,8 @@ export function mergeResults(previous: Results, fresh: Results, workloads: strin
     }
     const replaced = workloads.flatMap((w) => (COMPARISON_OF[w] ? [COMPARISON_OF[w]] : []));
     if (replaced.length > 0) {
+      // Read while the load servers started, for either comparison.
+      kept.idleRss = ran.idleRss ?? null;
       kept.comparisons = [
         ...kept.comparisons.filter((row) => !replaced.includes(row.workload)),
         ...ran.comparisons.filter((row) => replaced.includes(row.workload)),
@@ -451,7 +453,8 @@ export function renderMarkdown(results: Results): string {
     '(`scripts/ci/in-clean-copy.sh`), so native modules are built for it.',
     'Every server runs in its own process on 127.0.0.1: okta-connect (`createBot`, SQLite file,',
     '`LOG_LEVEL=warn`, `ADMIN_USER_IDS` unset so permission comes from users.info and its',
-    'cache), a bare Bolt app, raw `node:http`, the Slack stand-in (one per server, lenient',
+    'cache), a bare Bolt app (both built as `npm run build` builds the bot and run with plain',
+    'node, as `npm start` runs it), raw `node:http`, the Slack stand-in (one per server, lenient',
     'trigger ids), the Okta peer, and autocannon, which replays requests signed just before',
     'each run. Each load point is a 1 s warm-up then the measured seconds; ours and bare run',
     'twice in alternating order and the better round counts (other work on the machine only',
@@ -498,7 +501,7 @@ function runtimeSections(runtime: RuntimeResults): string[] {
   if (runtime.idleRss) {
     const idle = runtime.idleRss;
     parts.push(
-      `Idle RSS before the load (both servers under tsx's loader): okta-connect ${mb(idle.oursBytes)}, bare Bolt ${mb(idle.bareBytes)}, ratio ${idle.ratio.toFixed(2)} ${verdict(idle.ratio <= TARGETS.idleRssRatioMax)} (≤ ${TARGETS.idleRssRatioMax}).`,
+      `Idle RSS before the load (both servers built as \`npm run build\` builds the bot, plain node): okta-connect ${mb(idle.oursBytes)}, bare Bolt ${mb(idle.bareBytes)}, ratio ${idle.ratio.toFixed(2)} ${verdict(idle.ratio <= TARGETS.idleRssRatioMax)} (≤ ${TARGETS.idleRssRatioMax}).`,
       '',
     );
   }

@@ -43,8 +43,8 @@ export interface IdleRss {
 }
 
 /**
- * The idle RSS of both servers before any load: each is started the same way (node with
- * tsx's loader, which adds the same few MB to both), has answered nothing yet but its
+ * The idle RSS of both servers before any load: each is built as `npm run build` builds the
+ * bot and run with plain node (as `npm start` runs it), has answered nothing yet but its
  * start-up checks, and has been left alone for `idleMs`. Read three times, the median kept.
  */
 export async function measureIdleRss(servers: Servers, idleMs = 2000): Promise<IdleRss> {

@@ -9,13 +9,13 @@ import { median, round, rssOf } from '../lib/stats.ts';
  * Time from `npm start` to the first 200 from `/healthz`, and the memory the started
  * processes hold once idle, for the two ways the bot has been started: `tsx src/main.ts`
  * (esbuild at run time, `npm start` before issue 12; `npm run dev` now) and the compiled
- * `node --enable-source-maps dist/main.js` (`npm start` now). Both through npm, as operators
+ * `node dist/main.js` (`npm start` now, built by esbuild). Both through npm, as operators
  * run them, against a database already migrated (a restart, not a first install).
  */
 
 export const START_COMMANDS = {
   tsx: { script: 'dev', command: 'tsx src/main.ts' },
-  compiled: { script: 'start', command: 'node --enable-source-maps dist/main.js' },
+  compiled: { script: 'start', command: 'node dist/main.js' },
 } as const;
 type Variant = keyof typeof START_COMMANDS;
 /** How long the bot is left alone after /healthz before its memory is read. */

@@ -1,15 +1,32 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotError } from '../errors.ts';
 import type { Dialect } from './store.ts';
 
 /**
- * Each dialect's committed drizzle-kit migrations, resolved from this file rather than the
- * working directory, so the bot, scripts and tests all find the same folders.
+ * The project folder: the nearest one above this module that holds package.json. This
+ * module runs as src/db/migrationJournal.ts (tsx, tests) and bundled into a file of dist/
+ * (`npm start`), at different depths.
  */
+function projectRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`no package.json above ${import.meta.url}`);
+    folder = parent;
+  }
+  return folder;
+}
+
+/**
+ * Each dialect's committed drizzle-kit migrations, resolved from this module rather than
+ * the working directory, so the bot, scripts and tests all find the same folders.
+ */
+const root = projectRoot();
 export const MIGRATIONS_FOLDERS: Record<Dialect, string> = {
-  sqlite: fileURLToPath(new URL('../../drizzle', import.meta.url)),
-  postgres: fileURLToPath(new URL('../../drizzle-pg', import.meta.url)),
+  sqlite: join(root, 'drizzle'),
+  postgres: join(root, 'drizzle-pg'),
 };
 
 /** The newest migration this build knows (drizzle records its `when` as `created_at`). */

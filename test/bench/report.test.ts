@@ -151,6 +151,17 @@ describe('mergeResults (--only)', () => {
     ]);
   });
 
+  it('takes the idle RSS read with a comparison run, and keeps it for the other workloads', () => {
+    const idle = (ratio: number) => ({ oursBytes: ratio * 100, bareBytes: 100, ratio });
+    const committed = results({ comparisons: [slashRow(1590)], idleRss: idle(3) });
+    const fresh = results({ comparisons: [slashRow(1700)], idleRss: idle(1.2) });
+    expect(mergeResults(committed, fresh, ['slash']).runtimes[0]?.idleRss).toEqual(idle(1.2));
+    const journeysOnly = results({ journeys: [journey(1, 30, 30)], idleRss: null });
+    expect(mergeResults(committed, journeysOnly, ['journeys']).runtimes[0]?.idleRss).toEqual(
+      idle(3),
+    );
+  });
+
   it('dates the update by the newest run of fresh results that were merged themselves', () => {
     const committed = results({ journeys: [journey(1, 42, 22)] });
     const fresh: Results = {

@@ -241,7 +241,7 @@ function compiledCommand(): string[] {
   if (!existsSync(entry) || statSync(entry).mtimeMs < newestUnder(join(ROOT, 'src'))) {
     throw new Error('dist/ is missing or older than src/: run `npm run build` first');
   }
-  return [process.execPath, '--enable-source-maps', entry];
+  return [process.execPath, entry];
 }
 
 /**
