@@ -17,7 +17,7 @@ import { redactDatabaseUrl } from '../src/db/openPostgres.ts';
 import { freePort } from '../test/e2e/harness.ts';
 import { type SlackPeer, startSlackPeer } from '../test/peers/slack/index.ts';
 import { type Child, killAll, ROOT, startChild } from './lib/children.ts';
-import { topSelfTime } from './lib/cpuProfile.ts';
+import { selfTimeDifference, topSelfTime } from './lib/cpuProfile.ts';
 import {
   ADMINS,
   API_KEY,
@@ -206,18 +206,20 @@ async function loadComparisons(cannon: Child<unknown>) {
   const okta = await startChild<{ origin: string }>('okta-load', 'bench/servers/oktaPeer.ts', {
     logDir,
   });
-  const profile = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const profile = (server: string) =>
+    flags.profile ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, server)] : [];
   const ours = await startBot(
     'bot-load',
     {
       SLACK_API_URL: slackOurs.ready.apiUrl,
       OKTA_ORIGIN_OVERRIDES: JSON.stringify({ [ORG]: okta.ready.origin }),
     },
-    profile,
+    profile('ours'),
   );
   const bare = await startChild<{ port: number }>('bare-bolt', 'bench/servers/bareBolt.ts', {
     logDir,
     compiled: true,
+    nodeArgs: profile('bare'),
     env: { SLACK_API_URL: slackBare.ready.apiUrl },
   });
   const raw = await startChild<{ port: number }>('raw-http', 'bench/servers/rawHttp.ts', {
@@ -244,27 +246,50 @@ async function loadComparisons(cannon: Child<unknown>) {
     ],
   });
   current.comparisons.push(...all);
-  const before = new Set(existsSync(profileDir) ? readdirSync(profileDir) : []);
+  const before = (server: string) => {
+    const dir = join(profileDir, server);
+    return new Set(existsSync(dir) ? readdirSync(dir) : []);
+  };
+  const beforeOurs = before('ours');
+  const beforeBare = before('bare');
   await ours.stop();
   for (const child of [bare, raw, slackOurs, slackBare, okta]) await child.stop();
-  if (flags.profile) reportProfile(before);
+  if (flags.profile) {
+    const oursProfile = reportProfile('okta-connect', 'ours', beforeOurs);
+    const bareProfile = reportProfile('bare Bolt', 'bare', beforeBare);
+    if (oursProfile && bareProfile) reportProfileDifference(oursProfile, bareProfile);
+  }
 }
 
-function reportProfile(before: Set<string>) {
-  const written = readdirSync(profileDir)
+/** The newest profile a server wrote under profileDir/<server>, with its top self time. */
+function reportProfile(title: string, server: string, before: Set<string>): string | null {
+  const dir = join(profileDir, server);
+  const [latest] = readdirSync(dir)
     .filter((file) => file.endsWith('.cpuprofile') && !before.has(file))
-    .map((file) => join(profileDir, file))
-    // tsx's loader runs in a worker thread with a profile of its own: the largest is the main thread's.
-    .sort((a, b) => statSync(b).size - statSync(a).size);
-  const [latest] = written;
+    .map((file) => join(dir, file))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   if (!latest) {
-    log('no CPU profile was written');
-    return;
+    log(`no CPU profile of ${title} was written`);
+    return null;
   }
-  log(`\nCPU profile of the bot under load: ${latest}\nTop self time:`);
+  log(`\nCPU profile of ${title} under load: ${latest}\nTop self time:`);
   for (const hot of topSelfTime(latest)) {
     log(
       `  ${String(hot.percent).padStart(5)}%  ${String(hot.selfMs).padStart(6)} ms  ${hot.name}  ${hot.where}`,
+    );
+  }
+  return latest;
+}
+
+/**
+ * Where okta-connect spent more self time than bare Bolt over the same load (both ran the
+ * same requests): by function, the largest differences first.
+ */
+function reportProfileDifference(ours: string, bare: string) {
+  log('\nSelf time okta-connect − bare Bolt, by function (ms):');
+  for (const row of selfTimeDifference(ours, bare)) {
+    log(
+      `  ${String(row.differenceMs).padStart(7)}  (${row.oursMs} − ${row.bareMs})  ${row.name}  ${row.where}`,
     );
   }
 }

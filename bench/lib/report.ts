@@ -375,16 +375,29 @@ function startupTable(runtimes: readonly RuntimeResults[]): string {
       'to /healthz median ms (min–max)',
       'idle RSS bot',
       'idle RSS all processes',
+      `idle RSS bot ÷ bare Bolt's (target for \`npm start\`: ≤ ${TARGETS.idleRssRatioMax})`,
     ],
-    runtimes.flatMap((runtime) =>
-      runtime.startup.map((s) => [
-        runtime.node,
-        `\`${s.command}\` (${s.variant})`,
-        `${s.toHealthzMs.median} (${s.toHealthzMs.min}–${s.toHealthzMs.max})`,
-        mb(s.idleRssBytes.bot),
-        mb(s.idleRssBytes.all),
-      ]),
-    ),
+    runtimes.flatMap((runtime) => {
+      const bare = runtime.startup.find((s) => s.variant === 'bare');
+      return runtime.startup.map((s) => {
+        let ratio = '–';
+        if (bare && s !== bare) {
+          const value = s.idleRssBytes.bot / bare.idleRssBytes.bot;
+          ratio =
+            s.variant === 'compiled'
+              ? `${value.toFixed(2)} ${verdict(value <= TARGETS.idleRssRatioMax)}`
+              : value.toFixed(2);
+        }
+        return [
+          runtime.node,
+          `\`${s.command}\` (${s.variant})`,
+          `${s.toHealthzMs.median} (${s.toHealthzMs.min}–${s.toHealthzMs.max})`,
+          mb(s.idleRssBytes.bot),
+          mb(s.idleRssBytes.all),
+          ratio,
+        ];
+      });
+    }),
   );
 }
 
@@ -473,6 +486,8 @@ export function renderMarkdown(results: Results): string {
       'now it runs the compiled `dist/`. Each through npm, against a migrated database (a',
       `restart), alternating; the median of the runs. Idle RSS is read ${STARTUP_IDLE_MS / 1000} s after \`/healthz\`: the`,
       "bot's node process, and every process the command keeps running (npm, sh, tsx's own).",
+      'The bare Bolt app of the load comparisons, built as the bot is and started with node, is',
+      "measured between them as the yardstick of the bot's idle memory.",
       '',
       startupTable(started),
       '',

@@ -22,6 +22,17 @@ const app = new App({
   token: BOT_TOKEN,
   signingSecret: SIGNING_SECRET,
   clientOptions: { slackApiUrl: apiUrl },
+  // For the start-up workload, which waits for a 200 from /healthz as it does for the bot.
+  customRoutes: [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        res.writeHead(200);
+        res.end('ok');
+      },
+    },
+  ],
 });
 app.command('/okta-connect', async ({ ack, body, client }) => {
   await ack();
@@ -31,7 +42,7 @@ app.view('connect_details', async ({ ack }) => {
   await ack({ response_action: 'push', view: oneBlockModal('bare_push') });
 });
 
-const server = await app.start({ port: 0, host: '127.0.0.1' });
+const server = await app.start({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 const { port } = (server as { address(): AddressInfo }).address();
 
 serveCommands({ port }, {}, async () => {

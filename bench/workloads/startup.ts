@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/e2e/harness.ts';
 import { cleanEnv, startProcess, type TsxProcess, waitForHealthz } from '../../test/tsxProcess.ts';
+import { compiledServer } from '../lib/compiled.ts';
 import { median, round, rssOf } from '../lib/stats.ts';
 
 /**
@@ -16,6 +17,9 @@ import { median, round, rssOf } from '../lib/stats.ts';
 export const START_COMMANDS = {
   tsx: { script: 'dev', command: 'tsx src/main.ts' },
   compiled: { script: 'start', command: 'node dist/main.js' },
+  // The yardstick for the idle memory (issue 12 §3): the bench's bare Bolt app, built as the
+  // bot is built, started with node itself (no npm around it).
+  bare: { script: null, command: 'node bareBolt.js (bare Bolt, built as the bot is)' },
 } as const;
 type Variant = keyof typeof START_COMMANDS;
 /** How long the bot is left alone after /healthz before its memory is read. */
@@ -74,8 +78,11 @@ async function stopGroup(run: TsxProcess) {
 async function startOnce(variant: Variant, options: StartupOptions) {
   const port = await freePort();
   const { script } = START_COMMANDS[variant];
+  const command = script
+    ? ['npm', 'run', '--silent', script]
+    : [process.execPath, await compiledServer('bench/servers/bareBolt.ts')];
   const started = performance.now();
-  const run = startProcess(`npm run ${script}`, ['npm', 'run', '--silent', script], {
+  const run = startProcess(START_COMMANDS[variant].command, command, {
     cwd: options.root,
     env: cleanEnv({
       ...options.env,

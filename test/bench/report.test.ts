@@ -12,6 +12,7 @@ import type { Comparison } from '../../bench/workloads/compareWithBolt.ts';
 import type { SweepResults } from '../../bench/workloads/healthSweep.ts';
 import type { JourneyResult } from '../../bench/workloads/journeys.ts';
 import type { ReplicaSweepRun } from '../../bench/workloads/replicaSweep.ts';
+import type { StartupVariant } from '../../bench/workloads/startup.ts';
 import { describePostgres } from '../db/testDatabase.ts';
 
 /**
@@ -173,6 +174,49 @@ describe('mergeResults (--only)', () => {
     expect(mergeResults(committed, fresh, ['journeys']).updates).toEqual([
       { date: '2026-12-05T16:00:00.000Z', workloads: ['journeys'], machine: 'Intel Xeon × 8' },
     ]);
+  });
+});
+
+describe('renderMarkdown of the start-up rows', () => {
+  const MB = 2 ** 20;
+  const started = (
+    variant: StartupVariant['variant'],
+    command: string,
+    rssMb: number,
+  ): StartupVariant => ({
+    variant,
+    command,
+    runs: 5,
+    toHealthzMs: { median: 900, min: 800, max: 1000 },
+    idleRssBytes: { bot: rssMb * MB, all: rssMb * MB },
+  });
+
+  it('gives each start command’s idle RSS against bare Bolt’s, judged for npm start only', () => {
+    const markdown = renderMarkdown(
+      results({
+        startup: [
+          started('tsx', 'tsx src/main.ts', 160),
+          started('compiled', 'node dist/main.js', 110),
+          started('bare', 'node bareBolt.js', 100),
+        ],
+      }),
+    );
+    expect(markdown).toMatch(/\| `tsx src\/main\.ts` \(tsx\) \|.*\| 1\.60 \|/);
+    expect(markdown).toMatch(/\| `node dist\/main\.js` \(compiled\) \|.*\| 1\.10 pass \|/);
+    expect(markdown).toMatch(/\| `node bareBolt\.js` \(bare\) \|.*\| – \|/);
+  });
+
+  it('marks a miss, and shows no ratio for a run without bare Bolt', () => {
+    const miss = renderMarkdown(
+      results({
+        startup: [started('compiled', 'node dist/main.js', 140), started('bare', 'b', 100)],
+      }),
+    );
+    expect(miss).toMatch(/\(compiled\) \|.*\| 1\.40 \*\*miss\*\* \|/);
+    const older = renderMarkdown(
+      results({ startup: [started('compiled', 'node dist/main.js', 140)] }),
+    );
+    expect(older).toMatch(/\(compiled\) \|.*\| – \|/);
   });
 });
 
