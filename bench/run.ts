@@ -7,7 +7,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
@@ -99,7 +98,6 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const work = mkdtempSync(join(tmpdir(), 'okc-bench-'));
 const logDir = join(work, 'logs');
 mkdirSync(logDir);
-const profileDir = join(ROOT, 'bench', 'profiles');
 
 const results: Results = {
   date: new Date().toISOString(),
@@ -113,6 +111,8 @@ const results: Results = {
   targets: TARGETS,
   runtimes: [],
 };
+/** `--profile`: this run's CPU profiles, a folder per server, so that none is mistaken for an older one. */
+const profileDir = join(ROOT, 'bench', 'profiles', results.date.replace(/[:.]/g, '-'));
 /** What this process measures, on its own Node. */
 const current: RuntimeResults = {
   node: process.version,
@@ -246,39 +246,33 @@ async function loadComparisons(cannon: Child<unknown>) {
     ],
   });
   current.comparisons.push(...all);
-  const before = (server: string) => {
-    const dir = join(profileDir, server);
-    return new Set(existsSync(dir) ? readdirSync(dir) : []);
-  };
-  const beforeOurs = before('ours');
-  const beforeBare = before('bare');
   await ours.stop();
   for (const child of [bare, raw, slackOurs, slackBare, okta]) await child.stop();
   if (flags.profile) {
-    const oursProfile = reportProfile('okta-connect', 'ours', beforeOurs);
-    const bareProfile = reportProfile('bare Bolt', 'bare', beforeBare);
+    const oursProfile = reportProfile('okta-connect', 'ours');
+    const bareProfile = reportProfile('bare Bolt', 'bare');
     if (oursProfile && bareProfile) reportProfileDifference(oursProfile, bareProfile);
   }
 }
 
-/** The newest profile a server wrote under profileDir/<server>, with its top self time. */
-function reportProfile(title: string, server: string, before: Set<string>): string | null {
+/** The profile a server wrote this run (profileDir/<server>), with its top self time. */
+function reportProfile(title: string, server: string): string | null {
   const dir = join(profileDir, server);
-  const [latest] = readdirSync(dir)
-    .filter((file) => file.endsWith('.cpuprofile') && !before.has(file))
-    .map((file) => join(dir, file))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!latest) {
+  const file = (existsSync(dir) ? readdirSync(dir) : []).find((name) =>
+    name.endsWith('.cpuprofile'),
+  );
+  if (!file) {
     log(`no CPU profile of ${title} was written`);
     return null;
   }
-  log(`\nCPU profile of ${title} under load: ${latest}\nTop self time:`);
-  for (const hot of topSelfTime(latest)) {
+  const profile = join(dir, file);
+  log(`\nCPU profile of ${title} under load: ${profile}\nTop self time:`);
+  for (const hot of topSelfTime(profile)) {
     log(
       `  ${String(hot.percent).padStart(5)}%  ${String(hot.selfMs).padStart(6)} ms  ${hot.name}  ${hot.where}`,
     );
   }
-  return latest;
+  return profile;
 }
 
 /**

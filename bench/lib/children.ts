@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../../scripts/bundle.js';
 import { compiledServer } from './compiled.ts';
 import type { Reply, Request } from './ipc.ts';
 
 /** The project folder: children run from it whatever the working directory. */
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { ROOT };
 
 /** A child process that runs one TypeScript file and answers commands over IPC. */
 export interface Child<Ready> {
