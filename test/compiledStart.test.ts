@@ -104,20 +104,30 @@ describe('npm start (compiled, no transpiler)', () => {
 });
 
 describe('the build (npm run build)', () => {
-  /** Each file of dist/ and the packages it imports by name (relative imports left out). */
-  function importsOfDist(): Map<string, Set<string>> {
-    const found = new Map<string, Set<string>>();
+  /** What a module of dist/ imports: packages by name, other files of dist/ by kind. */
+  interface DistModule {
+    packages: Set<string>;
+    statics: string[];
+    dynamics: string[];
+  }
+
+  /** Each .js file of dist/, read once, with what it imports. */
+  function distModules(): Map<string, DistModule> {
+    const found = new Map<string, DistModule>();
     for (const file of readdirSync(join(ROOT, 'dist')).filter((name) => name.endsWith('.js'))) {
       const code = readFileSync(join(ROOT, 'dist', file), 'utf8');
-      const names = [...code.matchAll(/(?:from |import\()\s*"([^".][^"]*)"/g)].map((m) => m[1]);
-      found.set(file, new Set(names as string[]));
+      const names = (pattern: RegExp) => [...code.matchAll(pattern)].map((m) => m[1] as string);
+      found.set(file, {
+        packages: new Set(names(/(?:from |import\()\s*"([^".][^"]*)"/g)),
+        statics: names(/from\s*"\.\/([^"]+)"/g),
+        dynamics: names(/import\("\.\/([^"]+)"\)/g),
+      });
     }
     return found;
   }
 
   it('bundles drizzle-orm and zod (no import of them from node_modules) and imports the other dependencies', () => {
-    const imports = importsOfDist();
-    const all = new Set([...imports.values()].flatMap((names) => [...names]));
+    const all = new Set([...distModules().values()].flatMap((module) => [...module.packages]));
     for (const name of all) {
       expect(name, `dist/ imports ${name}`).not.toMatch(/^(drizzle-orm|zod)(\/|$)/);
     }
@@ -126,22 +136,18 @@ describe('the build (npm run build)', () => {
   });
 
   it('loads PostgreSQL’s client only from the chunk that DATABASE_URL imports', () => {
-    const imports = importsOfDist();
-    const withPg = [...imports].filter(([, names]) => names.has('pg')).map(([file]) => file);
+    const modules = distModules();
+    const withPg = [...modules].filter(([, module]) => module.packages.has('pg')).map(([f]) => f);
     expect(withPg.length).toBeGreaterThan(0);
     // What `npm start` loads on SQLite: main.js, the start chunk, and what they import statically.
     const loaded = new Set<string>();
     const visit = (file: string) => {
       if (loaded.has(file)) return;
       loaded.add(file);
-      const code = readFileSync(join(ROOT, 'dist', file), 'utf8');
-      for (const m of code.matchAll(/from\s*"\.\/([^"]+)"/g)) visit(m[1] as string);
+      for (const imported of modules.get(file)?.statics ?? []) visit(imported);
     };
     visit('main.js');
-    const start = readFileSync(join(ROOT, 'dist', 'main.js'), 'utf8').match(
-      /import\("\.\/([^"]+)"\)/,
-    );
-    visit(start?.[1] as string);
+    visit(modules.get('main.js')?.dynamics[0] as string);
     expect(loaded.size).toBeGreaterThan(2);
     for (const file of withPg) expect(loaded, `${file} imports pg`).not.toContain(file);
   });
